@@ -1,0 +1,42 @@
+// Child process for the baselines: the far end of a bare framed TCP socket or a ZeroMQ
+// PUSH/PULL pair. Run by bench/baselines.ts; prints one JSON line with its count.
+import { connect, createServer } from 'node:net';
+import { FrameDecoder } from '../src-shared/protocol';
+
+const [mode, arg] = process.argv.slice(2);
+
+async function tcpReceiver(): Promise<void> {
+  let frames = 0;
+  const server = createServer((s) => {
+    const d = new FrameDecoder();
+    s.on('data', (c) => {
+      frames += d.push(c).frames.length;
+    });
+    s.on('close', () => {
+      process.stdout.write(JSON.stringify({ frames }) + '\n');
+      server.close();
+    });
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const a = server.address();
+    process.stdout.write(JSON.stringify({ port: typeof a === 'object' && a ? a.port : 0 }) + '\n');
+  });
+}
+
+async function zmqReceiver(): Promise<void> {
+  const zmq = await import('zeromq');
+  const pull = new zmq.Pull();
+  await pull.bind('tcp://127.0.0.1:*');
+  process.stdout.write(JSON.stringify({ endpoint: pull.lastEndpoint }) + '\n');
+  let frames = 0;
+  for await (const [msg] of pull) {
+    if (msg && msg.length === 1 && msg[0] === 0) break; // the sender's end marker
+    frames++;
+  }
+  process.stdout.write(JSON.stringify({ frames }) + '\n');
+  pull.close();
+}
+
+if (mode === 'tcp') void tcpReceiver();
+else if (mode === 'zmq') void zmqReceiver();
+else if (mode === 'connect-test') connect(Number(arg)).end();

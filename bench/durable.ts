@@ -1,0 +1,185 @@
+// The data plane's own figures: signal peer -> Guardian (its own process) -> simulated EA, every
+// message stored with synchronous=FULL and acknowledged at each hop.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PeerClient } from '../src-main/sim/peer';
+import type { Envelope, SignalPayload } from '../src-shared/protocol';
+import { freePort, startGuardianProcess, writeConfig, type GuardianProcess } from '../e2e/support/guardian-process';
+
+interface Rig {
+  guardian: GuardianProcess;
+  ea: PeerClient;
+  sig: PeerClient;
+  received: { id: number; path: string; at_ms: number; sent_ms: number }[];
+  dir: string;
+  close(): Promise<void>;
+}
+
+async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250): Promise<Rig> {
+  const dir = mkdtempSync(join(tmpdir(), 'guardian-bench-'));
+  const port = await freePort();
+  const cfg = writeConfig(dir, port, (y) => y.replace(/spool:\n(\s+)enabled: true/, 'spool:\n$1enabled: false'));
+  const guardian = await startGuardianProcess(join(dir, 'guardian'), cfg);
+  const peerPaths = {
+    ...(paths.includes('socket') ? { socket: guardian.socket } : {}),
+    ...(paths.includes('pipe') ? { pipe: { path: guardian.pipe } } : {}),
+  };
+  const received: Rig['received'] = [];
+  const ea = new PeerClient({
+    role: 'EA', node_id: 'bench-ea', dataDir: join(dir, 'ea'), paths: peerPaths, heartbeat_ms,
+    onMessage: (env: Envelope, info) => {
+      if (env.header.message_type !== 'SIGNAL') return;
+      const p = env.payload as SignalPayload & { sent_ms?: number };
+      received.push({ id: Number(p.signal_id.slice(4)), path: info.path, at_ms: performance.now(), sent_ms: p.sent_ms ?? 0 });
+    },
+  });
+  const sig = new PeerClient({ role: 'SIGNAL', tier: 'primary', node_id: 'bench-sig', dataDir: join(dir, 'sig'), paths: peerPaths, heartbeat_ms });
+  ea.start();
+  sig.start();
+  await until(() => ea.stats().active_path !== null && sig.stats().active_path !== null, 10_000);
+  return {
+    guardian, ea, sig, received, dir,
+    async close() {
+      await Promise.all([ea.stop(), sig.stop()]);
+      await guardian.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function until(cond: () => boolean, timeout_ms: number): Promise<void> {
+  const t0 = performance.now();
+  while (!cond()) {
+    if (performance.now() - t0 > timeout_ms) throw new Error(`timed out after ${timeout_ms} ms`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+let nextId = 0;
+function signal(sent_ms = 0): SignalPayload & { sent_ms: number } {
+  const i = ++nextId;
+  return { signal_id: `sig-${i}`, symbol: 'EURUSD', action: i % 2 ? 'BUY' : 'SELL', lots: 0.1, order_type: 'MARKET', price: 1.08123, sl: 1.07923, tp: 1.08523, sent_ms };
+}
+
+/** Counts ids that are missing or repeated against the ids sent. */
+function audit(sent: number[], received: { id: number }[]): { lost: number; duplicated: number; out_of_order: number } {
+  const seen = new Map<number, number>();
+  let outOfOrder = 0;
+  let last = -Infinity;
+  for (const r of received) {
+    seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
+    if (r.id < last) outOfOrder++;
+    last = Math.max(last, r.id);
+  }
+  let lost = 0;
+  let duplicated = 0;
+  for (const id of sent) if (!seen.has(id)) lost++;
+  for (const n of seen.values()) if (n > 1) duplicated += n - 1;
+  return { lost, duplicated, out_of_order: outOfOrder };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
+};
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Sustained throughput: as fast as the windows allow, for duration_ms. */
+export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs_per_s: number; lost: number; duplicated: number }> {
+  const r = await rig(['socket']);
+  try {
+    const sent: number[] = [];
+    const t0 = performance.now();
+    const startCount = r.received.length;
+    while (performance.now() - t0 < duration_ms) {
+      // Keep the sender's window full without queueing without bound in memory.
+      if (r.sig.stats().unacked > 16_000) {
+        await new Promise((res) => setImmediate(res));
+        continue;
+      }
+      const batch: Promise<number>[] = [];
+      for (let k = 0; k < 500; k++) {
+        const s = signal();
+        sent.push(nextId);
+        batch.push(r.sig.send('SIGNAL', s));
+      }
+      await Promise.all(batch);
+    }
+    const deliveredInWindow = r.received.length - startCount;
+    const elapsed_s = (performance.now() - t0) / 1000;
+    await until(() => r.received.length >= sent.length, 60_000).catch(() => undefined);
+    const a = audit(sent, r.received);
+    return { durable_msgs_per_s: Math.round(deliveredInWindow / elapsed_s), lost: a.lost, duplicated: a.duplicated };
+  } finally {
+    await r.close();
+  }
+}
+
+/** Latency at a steady 1,000 msg/s, and the heartbeat echo round trip meanwhile. */
+export async function benchLatency(duration_ms = 5000, rate_per_s = 1000): Promise<{ signal_latency_ms_p50: number; signal_latency_ms_p99: number; echo_rtt_ms_p99: number; lost: number; duplicated: number }> {
+  const r = await rig(['socket'], 50);
+  try {
+    const sent: number[] = [];
+    const t0 = performance.now();
+    let due = t0;
+    while (performance.now() - t0 < duration_ms) {
+      const now = performance.now();
+      while (due <= now) {
+        void r.sig.send('SIGNAL', signal(performance.now()));
+        sent.push(nextId);
+        due += 1000 / rate_per_s;
+      }
+      await new Promise((res) => setTimeout(res, 1));
+    }
+    await until(() => r.received.length >= sent.length, 30_000).catch(() => undefined);
+    const lat = r.received.map((x) => x.at_ms - x.sent_ms);
+    const echo = r.ea.stats().paths.find((p) => p.path === 'socket')?.rtt_ms_p99 ?? NaN;
+    const a = audit(sent, r.received);
+    return { signal_latency_ms_p50: r2(pct(lat, 50)), signal_latency_ms_p99: r2(pct(lat, 99)), echo_rtt_ms_p99: r2(echo), lost: a.lost, duplicated: a.duplicated };
+  } finally {
+    await r.close();
+  }
+}
+
+/** Socket cut -> first delivery on the next path, median of `cuts`. */
+export async function benchFailover(cuts = 10): Promise<{ failover_gap_ms: number; failover_gaps_ms: number[]; lost: number; duplicated: number }> {
+  const r = await rig(['socket', 'pipe'], 50);
+  try {
+    const sent: number[] = [];
+    let sending = true;
+    const sender = (async () => {
+      while (sending) {
+        void r.sig.send('SIGNAL', signal(performance.now()));
+        sent.push(nextId);
+        await new Promise((res) => setTimeout(res, 1));
+      }
+    })();
+    const gaps: number[] = [];
+    for (let i = 0; i < cuts; i++) {
+      await until(() => r.ea.stats().active_path === 'socket' && r.sig.stats().active_path === 'socket', 10_000);
+      await new Promise((res) => setTimeout(res, 200));
+      const from = r.received.length;
+      const cut_ms = performance.now();
+      r.ea.faults.dropPath('socket', 600);
+      r.sig.faults.dropPath('socket', 600);
+      await until(() => r.received.slice(from).some((x) => x.path === 'pipe'), 10_000);
+      const first = r.received.slice(from).find((x) => x.path === 'pipe')!;
+      gaps.push(r2(first.at_ms - cut_ms));
+    }
+    sending = false;
+    await sender;
+    await until(() => r.received.length >= sent.length, 30_000).catch(() => undefined);
+    const a = audit(sent, r.received);
+    return { failover_gap_ms: pct(gaps, 50), failover_gaps_ms: gaps, lost: a.lost, duplicated: a.duplicated };
+  } finally {
+    await r.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const which = process.argv[2] ?? 'all';
+  if (which === 'durable' || which === 'all') console.log(JSON.stringify(await benchDurable(Number(process.argv[3] ?? 10_000))));
+  if (which === 'latency' || which === 'all') console.log(JSON.stringify(await benchLatency()));
+  if (which === 'failover' || which === 'all') console.log(JSON.stringify(await benchFailover()));
+}

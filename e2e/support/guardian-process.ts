@@ -1,0 +1,84 @@
+// Guardian as its own process, as an operator runs it: `guardian serve` on a data dir, killed
+// and restarted by tests and benchmarks. Returns once it says where it listens.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = join(ROOT, 'src-main', 'cli.ts');
+
+export interface GuardianProcess {
+  child: ChildProcess;
+  socket: { host: string; port: number };
+  pipe: string;
+  spool: string;
+  output(): string;
+  /** SIGKILL: no flush, no goodbye. */
+  kill9(): Promise<void>;
+  /** SIGTERM: the graceful stop. */
+  stop(): Promise<number | null>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Writes a config into the data dir: the embedded defaults with this run's port and tweaks. */
+export function writeConfig(dataDir: string, port: number, edit: (yaml: string) => string = (y) => y): string {
+  const base = readFileSync(join(ROOT, 'config', 'guardian.yaml'), 'utf8').replace('port: 9999', `port: ${port}`);
+  const file = join(dataDir, 'guardian.yaml');
+  writeFileSync(file, edit(base));
+  return file;
+}
+
+export async function startGuardianProcess(dataDir: string, configFile: string, extraArgs: string[] = []): Promise<GuardianProcess> {
+  // GUARDIAN_NODE_ARGS passes flags to the Guardian process (e.g. --cpu-prof) when profiling a benchmark.
+  const nodeArgs = process.env.GUARDIAN_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', CLI, 'serve', '--config', configFile, '--data-dir', dataDir, '--quiet', ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  await new Promise<void>((resolve, reject) => {
+    const t = setInterval(() => {
+      if (/^guardian ready/m.test(out)) {
+        clearInterval(t);
+        resolve();
+      }
+    }, 5);
+    void exited.then((code) => {
+      clearInterval(t);
+      reject(new Error(`guardian exited (${code}) before it was ready:\n${out}`));
+    });
+  });
+  const sock = /socket +([\d.]+):(\d+)/.exec(out);
+  const pipe = /pipe +(\S+)/.exec(out);
+  const spool = /spool +(\S+)/.exec(out);
+  return {
+    child,
+    socket: { host: sock?.[1] ?? '127.0.0.1', port: Number(sock?.[2] ?? 0) },
+    pipe: pipe?.[1] ?? '',
+    spool: spool?.[1] ?? '',
+    output: () => out,
+    async kill9() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

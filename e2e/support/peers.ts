@@ -1,0 +1,61 @@
+// Peers for scenario tests: a signal service and an EA from the simulator's protocol stack,
+// recording every hand-over so that a test can prove "exactly once, in order".
+import { join } from 'node:path';
+import { PeerClient, type PeerPaths } from '../../src-main/sim';
+import type { Envelope, SignalPayload } from '../../src-shared/protocol';
+
+export interface Recorded {
+  id: number;
+  path: string;
+  redelivered: boolean;
+}
+
+export function signalPeer(dataDir: string, paths: PeerPaths, extra: Partial<ConstructorParameters<typeof PeerClient>[0]> = {}): PeerClient {
+  return new PeerClient({ role: 'SIGNAL', tier: 'primary', node_id: 'sig-1', dataDir: join(dataDir, 'sig'), paths, heartbeat_ms: 50, resend_timeout_ms: 400, switchback_ms: 200, ...extra });
+}
+
+export function eaPeer(dataDir: string, paths: PeerPaths, got: Recorded[], extra: Partial<ConstructorParameters<typeof PeerClient>[0]> = {}): PeerClient {
+  return new PeerClient({
+    role: 'EA', node_id: 'ea-1', dataDir: join(dataDir, 'ea'), paths, heartbeat_ms: 50, resend_timeout_ms: 400, switchback_ms: 200, ...extra,
+    onMessage: (env: Envelope, info) => {
+      if (env.header.message_type === 'SIGNAL') got.push({ id: Number((env.payload as SignalPayload).signal_id.slice(2)), path: info.path, redelivered: info.redelivered });
+    },
+  });
+}
+
+export const signalNo = (i: number): SignalPayload => ({ signal_id: `s-${i}`, symbol: 'EURUSD', action: i % 2 ? 'BUY' : 'SELL', lots: 0.01, price: 1.1, sl: 1.09, tp: 1.12 });
+export const tradeNo = (i: number) => ({ event: 'OPENED' as const, ticket: i, symbol: 'EURUSD', side: 'BUY' as const, lots: 0.01, price: 1.1 });
+
+export async function until(cond: () => boolean, timeout_ms: number, what: string): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeout_ms) throw new Error(`timed out after ${timeout_ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Every id from 1 to n exactly once, in order: returns what is wrong, or [] when right. */
+export function exactlyOnceInOrder(ids: number[], n: number): string[] {
+  const problems: string[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (seen.has(id)) problems.push(`${id} handed over twice (at position ${i})`);
+    seen.add(id);
+    if (i > 0 && id < ids[i - 1]!) problems.push(`${id} after ${ids[i - 1]} (out of order)`);
+  }
+  for (let i = 1; i <= n; i++) if (!seen.has(i)) problems.push(`${i} lost`);
+  return problems.slice(0, 20);
+}
+
+/** A small seeded PRNG (mulberry32), so a failing random schedule can be replayed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,110 @@
+// guardian serve | sim | help. Runs from the repo as `npm run guardian -- <command>` and as
+// the package's bin when installed.
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { ConfigError, createGuardian, defaultDataDir, loadGuardianConfig, DEFAULT_CONFIG_FILE, type Guardian } from './guardian';
+import { formatStatusLine } from './status-line';
+
+const USAGE = `Guardian: the control plane of an MT4 trading workstation.
+
+Usage:
+  guardian serve [--config FILE] [--data-dir DIR] [--demo] [--quiet]
+      Run the control plane headless. --demo starts the MT4 simulator beside it.
+  guardian sim [options]      Run the MT4 simulator (an EA and signal services); see guardian sim --help.
+  guardian help               This text.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'sim': {
+      const { runSim } = await import('./sim');
+      return runSim(rest);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`guardian: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
+  let opts;
+  try {
+    opts = parseArgs({
+      args,
+      options: {
+        config: { type: 'string' },
+        'data-dir': { type: 'string' },
+        demo: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    process.stderr.write(`guardian serve: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const configFile = resolve(opts.config ?? DEFAULT_CONFIG_FILE);
+  const dataDir = resolve(opts['data-dir'] ?? defaultDataDir());
+  let guardian: Guardian;
+  try {
+    guardian = await createGuardian(loadGuardianConfig(configFile), { dataDir });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`guardian: the configuration is not valid; nothing was started.\n${err.message}\n`);
+      return 78; // EX_CONFIG
+    }
+    process.stderr.write(`guardian: cannot start: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const out = (s: string) => process.stdout.write(s + '\n');
+  // Signal handlers first: a service manager may send SIGTERM the moment Guardian says it serves.
+  let demo: { stop(): Promise<void> } | undefined;
+  let statusTimer: NodeJS.Timeout | undefined;
+  let stopping = false;
+  let resolveExit: (code: number) => void = () => {};
+  const exited = new Promise<number>((r) => (resolveExit = r));
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    out(`guardian: ${signal}: stopping (flushing the store)`);
+    if (statusTimer) clearInterval(statusTimer);
+    await demo?.stop();
+    await guardian.dispose();
+    resolveExit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  out(`guardian ${guardian.config.node_id} serving; data dir ${dataDir}`);
+  for (const [path, address] of Object.entries(guardian.listening)) out(`  ${path.padEnd(6)} ${address}`);
+  if (opts.demo) {
+    const { startDemoPeers } = await import('./sim');
+    demo = await startDemoPeers({ guardian: guardian.listening, dataDir: resolve(dataDir, 'sim') });
+    out('  demo: the MT4 simulator is running beside Guardian (an EA and primary + cached signal services)');
+  }
+  out('guardian ready');
+  if (guardian.config.status_line_ms > 0 && !opts.quiet && !stopping) {
+    statusTimer = setInterval(() => out(formatStatusLine(guardian.status())), guardian.config.status_line_ms);
+  }
+  return exited;
+}
+
+const isEntry = process.argv[1] !== undefined && /cli\.(ts|js|mjs)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`guardian: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeFrame } from '../../src-shared/protocol';
+import { RawPeer } from './raw-peer.test-support';
+import { configForTests, createGuardian, type Guardian } from '.';
+
+const signal = (i: number) => ({ signal_id: `s-${i}`, symbol: 'EURUSD', action: 'BUY', lots: 0.1, price: 1.1, sl: 1.09, tp: 1.12 });
+
+describe('Guardian data plane (raw protocol client)', () => {
+  let g: Guardian | undefined;
+  const dirs: string[] = [];
+  const peers: RawPeer[] = [];
+  afterEach(async () => {
+    for (const p of peers.splice(0)) p.sock.destroy();
+    await g?.dispose();
+    g = undefined;
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  async function start(dataDir?: string): Promise<Guardian> {
+    const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'guardian-'));
+    if (!dataDir) dirs.push(dir);
+    g = await createGuardian(configForTests(), { dataDir: dir });
+    return g;
+  }
+
+  it('answers HELLO with HELLO_ACK, routes a signal to the EA, and acknowledges both hops', async () => {
+    const guardian = await start();
+    const ea = await RawPeer.open(guardian.listening.socket!, 'ea-1', 'EA');
+    const sig = await RawPeer.open(guardian.listening.socket!, 'sig-1', 'SIGNAL');
+    peers.push(ea, sig);
+    ea.hello();
+    sig.hello(0, 'primary');
+    const ack = await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    expect(ack.payload).toMatchObject({ version: '1.2', node_id: 'guardian-1', last_seq_received: 0 });
+    await sig.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    sig.send('SIGNAL', signal(1));
+    const delivered = await ea.waitFor((e) => e.header.message_type === 'SIGNAL');
+    expect(delivered.payload).toMatchObject({ signal_id: 's-1', tier: 'primary' });
+    expect(delivered.header.seq).toBe(1);
+    const sigAck = await sig.waitFor((e) => e.header.message_type === 'ACK');
+    expect(sigAck.payload).toEqual({ ack_seq: 1 });
+    ea.send('ACK', { ack_seq: 1 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(guardian.status().peers.find((p) => p.node_id === 'ea-1')?.unacked).toBe(0);
+  });
+
+  it('drops a duplicate and a gap, re-acknowledging the last in-order seq (go-back-N)', async () => {
+    const guardian = await start();
+    const ea = await RawPeer.open(guardian.listening.socket!, 'ea-1', 'EA');
+    peers.push(ea);
+    ea.hello();
+    await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    const status = { ea_state: 'IDLE', balance: 1, equity: 1, margin_level: 100, spread_pips: 1, open_positions: 0, server_time: '2026.11.22 10:00:00' };
+    ea.send('STATUS', status, 1);
+    ea.send('STATUS', status, 1); // duplicate
+    ea.send('STATUS', status, 3); // gap
+    await new Promise((r) => setTimeout(r, 100));
+    const acks = ea.got.filter((e) => e.header.message_type === 'ACK').map((e) => (e.payload as { ack_seq: number }).ack_seq);
+    expect(acks.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...acks)).toBe(1);
+    expect(guardian.status().peers[0]?.last_seq_received).toBe(1);
+  });
+
+  it('answers a frame of length 0 with ERROR FRAME_SIZE and closes the connection', async () => {
+    const guardian = await start();
+    const p = await RawPeer.open(guardian.listening.socket!, 'x', 'EA');
+    peers.push(p);
+    const closed = new Promise<void>((r) => p.sock.once('close', () => r()));
+    p.sock.write(Buffer.from([0, 0, 0, 0]));
+    await closed;
+    const err = p.got.find((e) => e.header.message_type === 'ERROR');
+    expect(err?.payload).toMatchObject({ reason: 'FRAME_SIZE' });
+  });
+
+  it('keeps the stream state across a restart on the same data dir', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guardian-'));
+    dirs.push(dir);
+    let guardian = await start(dir);
+    let sig = await RawPeer.open(guardian.listening.socket!, 'sig-1', 'SIGNAL');
+    sig.hello(0, 'primary');
+    await sig.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    for (let i = 1; i <= 5; i++) sig.send('SIGNAL', signal(i));
+    await sig.waitFor((e) => e.header.message_type === 'ACK' && (e.payload as { ack_seq: number }).ack_seq === 5);
+    sig.sock.destroy();
+    await guardian.dispose();
+    guardian = await start(dir);
+    sig = await RawPeer.open(guardian.listening.socket!, 'sig-1', 'SIGNAL');
+    peers.push(sig);
+    sig.hello(0, 'primary');
+    const ack = await sig.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    expect((ack.payload as { last_seq_received: number }).last_seq_received).toBe(5);
+    expect(guardian.status().buffer.held).toBe(5); // no EA yet: held with NO_ROUTE, not lost
+    expect(encodeFrame(new Uint8Array([1])).length).toBe(5);
+  });
+});
+
+describe('Guardian when the disk is full', () => {
+  it('sends no ACK for what it could not store, says so, and takes the resend once space returns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guardian-full-'));
+    const g = await createGuardian(configForTests(), { dataDir: dir });
+    const errors: string[] = [];
+    g.router.events.on((e) => e.type === 'store_error' && errors.push(e.detail));
+    try {
+      const sig = await RawPeer.open(g.listening.socket!, 'sig-1', 'SIGNAL');
+      sig.hello(0, 'primary');
+      await sig.until(() => sig.got.some((e) => e.header.message_type === 'HELLO_ACK'));
+      const pages = g.db.pragma('page_count', { simple: true }) as number;
+      g.db.pragma(`max_page_count = ${pages}`); // the "disk" is now full
+      const big = (i: number) => ({ signal_id: `s-${i}`, symbol: 'EURUSD', action: 'BUY', lots: 0.1, order_type: 'x'.repeat(20_000) });
+      for (let i = 1; i <= 3; i++) sig.send('SIGNAL', big(i), i);
+      await sig.until(() => errors.length > 0);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(sig.got.filter((e) => e.header.message_type === 'ACK')).toEqual([]);
+      expect(errors[0]).toMatch(/full/i);
+      expect(g.status().store.failures).toBeGreaterThan(0);
+      g.db.pragma('max_page_count = 1073741823'); // space is back
+      for (let i = 1; i <= 3; i++) sig.send('SIGNAL', big(i), i); // the sender's resend
+      await sig.until(() => sig.got.some((e) => e.header.message_type === 'ACK' && (e.payload as { ack_seq: number }).ack_seq === 3));
+      expect(g.db.prepare('SELECT COUNT(*) AS n FROM held_signals').get()).toEqual({ n: 3 });
+      sig.sock.destroy();
+    } finally {
+      await g.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,191 @@
+// createGuardian(config, deps) -> a running, disposable Guardian: the store, the listeners on
+// every path, the router, and the timers that keep the pulse. No Electron here: the desktop app
+// and the headless service host the same object.
+import { createHmac } from 'node:crypto';
+import { join } from 'node:path';
+import type { HmacFn, PathName } from '../../src-shared/protocol';
+import { systemClock, type Clock } from './clock';
+import { pipeAddress, resolveInDataDir, type GuardianConfig } from './config';
+import { listenPipe, listenSocket, SpoolDir, type Listener } from './paths';
+import { acceptConnection, Router, SpoolLink, type PathHealth } from './router';
+import { GroupCommit, integrityCheck, openDatabase, type Db } from './store';
+
+export interface GuardianDeps {
+  dataDir: string;
+  clock?: Clock;
+  /** The shared HMAC key; by default read from the variable the config names. */
+  hmacKey?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PeerStatus {
+  node_id: string;
+  role: string;
+  tier: string | null;
+  legacy: boolean;
+  active_path: PathName | null;
+  forced_path: PathName | null;
+  last_switch: { ts: string; from: PathName | null; to: PathName | null; reason: string } | null;
+  unacked: number;
+  in_flight: number;
+  received: number;
+  delivered: number;
+  last_seq_received: number;
+  paths: PathHealth[];
+}
+
+export interface DataPlaneStatus {
+  node_id: string;
+  listening: Record<string, string>;
+  peers: PeerStatus[];
+  buffer: { depth: number; held: number; enq_per_s: number; deq_per_s: number; oldest_age_s: number | null };
+  msgs_per_s: number;
+  store: { batches: number; writes: number; failures: number; last_error: string | null; dead_letters: number };
+}
+
+export interface Guardian {
+  readonly config: GuardianConfig;
+  readonly router: Router;
+  readonly db: Db;
+  readonly dataDir: string;
+  readonly listening: Record<string, string>;
+  status(): DataPlaneStatus;
+  integrity(): string;
+  dispose(): Promise<void>;
+}
+
+export async function createGuardian(config: GuardianConfig, deps: GuardianDeps): Promise<Guardian> {
+  const clock = deps.clock ?? systemClock;
+  const env = deps.env ?? process.env;
+  const key = deps.hmacKey ?? (config.protocol.hmac_key_env ? env[config.protocol.hmac_key_env] : undefined);
+  const hmac: HmacFn | undefined = key ? (bytes) => createHmac('sha256', key).update(bytes).digest('hex') : undefined;
+
+  const db = openDatabase(resolveInDataDir(deps.dataDir, config.store.file));
+  const commit = new GroupCommit(db);
+  const router = new Router(db, commit, {
+    node_id: config.node_id,
+    window: config.router.window,
+    resend_timeout_ms: config.router.resend_timeout_ms,
+    switchback_healthy_ms: config.router.switchback_healthy_ms,
+    dual_write: config.router.dual_write,
+    signal_tier: config.router.signal_tier,
+    no_route_hold_s: config.router.no_route_hold_s,
+    outbox_retention_s: config.store.outbox_retention_s,
+    inbox_retention_s: config.store.inbox_retention_s,
+    hmac,
+  }, clock);
+
+  const p = config.protocol;
+  const linkSettings = {
+    node_id: config.node_id, heartbeat_ms: p.heartbeat_ms, silent_heartbeats: p.silent_heartbeats,
+    hello_timeout_ms: p.hello_timeout_ms, versions: p.versions, auth_failures_to_close: p.auth_failures_to_close,
+    hmac, max_frame_bytes: p.max_frame_bytes, frame_timeout_ms: p.frame_timeout_ms,
+  };
+
+  const listeners: Listener[] = [];
+  const timers: { dispose(): void }[] = [];
+  let spool: SpoolLink | undefined;
+  try {
+    if (config.paths.socket.enabled) {
+      listeners.push(await listenSocket(config.paths.socket.host, config.paths.socket.port, (s) => acceptConnection(router, s, 'socket', linkSettings)));
+    }
+    if (config.paths.pipe.enabled) {
+      listeners.push(await listenPipe(pipeAddress(config, deps.dataDir), (s) => acceptConnection(router, s, 'pipe', linkSettings)));
+    }
+    if (config.paths.spool.enabled) {
+      const dir = new SpoolDir(resolveInDataDir(deps.dataDir, config.paths.spool.dir), 'guardian');
+      spool = new SpoolLink(dir, router, config.node_id, config.paths.spool.stale_ms, hmac);
+      const s = spool;
+      timers.push(clock.setInterval(() => s.poll(), config.paths.spool.poll_ms));
+    }
+  } catch (err) {
+    for (const l of listeners) await l.close();
+    db.close();
+    throw err;
+  }
+  const listening: Record<string, string> = {};
+  for (const l of listeners) listening[l.path] = l.address;
+  if (spool) listening.spool = resolveInDataDir(deps.dataDir, config.paths.spool.dir);
+
+  timers.push(clock.setInterval(() => router.tick(), p.heartbeat_ms));
+  timers.push(clock.setInterval(() => {
+    try {
+      router.prune();
+    } catch {
+      // pruning is housekeeping: a failure (disk full) is seen by the next commit's error
+    }
+  }, config.store.prune_every_ms));
+
+  const rates = new RateMeter(clock);
+  let disposed = false;
+
+  return {
+    config,
+    router,
+    db,
+    dataDir: deps.dataDir,
+    listening,
+    integrity: () => integrityCheck(db),
+    status(): DataPlaneStatus {
+      const now = clock.now_ms();
+      const peers = [...router.peers.values()].map((peer): PeerStatus => ({
+        node_id: peer.node_id,
+        role: peer.role,
+        tier: peer.tier ?? null,
+        legacy: peer.legacy,
+        active_path: peer.activePath,
+        forced_path: peer.forcedPath,
+        last_switch: peer.lastSwitch ? { ...peer.lastSwitch, ts: new Date(peer.lastSwitch.ts_ms).toISOString() } : null,
+        unacked: peer.outbound.unacked,
+        in_flight: peer.outbound.inFlight,
+        received: peer.received,
+        delivered: peer.delivered,
+        last_seq_received: peer.inbound.lastCommitted,
+        paths: peer.health(now),
+      }));
+      const depth = peers.reduce((n, p) => n + p.unacked, 0);
+      const received = peers.reduce((n, p) => n + p.received, 0);
+      const acked = [...router.peers.values()].reduce((n, p) => n + p.outbound.acked, 0);
+      const r = rates.sample(received, acked);
+      return {
+        node_id: config.node_id,
+        listening,
+        peers,
+        buffer: { depth, held: router.heldCount(), enq_per_s: r.in_per_s, deq_per_s: r.out_per_s, oldest_age_s: router.oldestUnackedAge_s() },
+        msgs_per_s: r.in_per_s,
+        store: { ...commit.stats, last_error: commit.stats.last_error ?? null, dead_letters: router.store.deadLetterCount() },
+      };
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const t of timers) t.dispose();
+      for (const l of listeners) l.server.close();
+      router.dispose();
+      spool?.close('Guardian stopping');
+      commit.dispose(); // the last batch is stored before the database closes
+      await Promise.all(listeners.map((l) => l.close().catch(() => undefined)));
+      db.close();
+    },
+  };
+}
+
+/** Messages per second in and out, over the time since the last sample. */
+class RateMeter {
+  private last: { t: number; in: number; out: number } | undefined;
+  private rate = { in_per_s: 0, out_per_s: 0 };
+  constructor(private readonly clock: Clock) {}
+  sample(inCount: number, outCount: number): { in_per_s: number; out_per_s: number } {
+    const t = this.clock.now_ms();
+    if (this.last && t - this.last.t >= 200) {
+      const s = (t - this.last.t) / 1000;
+      this.rate = { in_per_s: Math.round((inCount - this.last.in) / s), out_per_s: Math.max(0, Math.round((outCount - this.last.out) / s)) };
+      this.last = { t, in: inCount, out: outCount };
+    } else if (!this.last) this.last = { t, in: inCount, out: outCount };
+    return this.rate;
+  }
+}
+
+export function defaultDataDir(cwd = process.cwd()): string {
+  return join(cwd, '.guardian-data');
+}

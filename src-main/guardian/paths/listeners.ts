@@ -1,0 +1,57 @@
+// The socket and pipe listeners. Both hand every accepted connection to the router, which
+// treats them alike: a receiver accepts data on any path (PROTOCOL.md 5.4).
+import { createServer, type Server, type Socket } from 'node:net';
+import { existsSync, unlinkSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { PathName } from '../../../src-shared/protocol';
+
+export interface Listener {
+  path: PathName;
+  address: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export class ListenError extends Error {
+  constructor(readonly path: PathName, readonly address: string, readonly code: string, hint: string) {
+    super(`cannot listen on the ${path} path at ${address}: ${code}. ${hint}`);
+    this.name = 'ListenError';
+  }
+}
+
+export function listenSocket(host: string, port: number, onConnection: (s: Socket) => void): Promise<Listener> {
+  return listen('socket', (server) => server.listen({ host, port, exclusive: true }), `${host}:${port}`, onConnection);
+}
+
+export function listenPipe(address: string, onConnection: (s: Socket) => void): Promise<Listener> {
+  if (process.platform !== 'win32') {
+    mkdirSync(dirname(address), { recursive: true });
+    // A Unix socket file left by a killed Guardian would make listen fail with EADDRINUSE.
+    if (existsSync(address)) unlinkSync(address);
+  }
+  return listen('pipe', (server) => server.listen(address), address, onConnection);
+}
+
+function listen(path: PathName, start: (s: Server) => void, address: string, onConnection: (s: Socket) => void): Promise<Listener> {
+  return new Promise((resolve, reject) => {
+    const server = createServer({ noDelay: true }, onConnection);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? 'ERROR';
+      const hint = code === 'EADDRINUSE'
+        ? 'Another program (or another Guardian) holds it: stop it, or change the address in config/guardian.yaml.'
+        : code === 'EACCES' ? 'Permission denied: choose a port above 1024 or another pipe name.' : 'Check config/guardian.yaml.';
+      reject(new ListenError(path, address, code, hint));
+    });
+    server.once('listening', () => {
+      const a = server.address();
+      const actual = typeof a === 'object' && a ? `${a.address}:${a.port}` : address;
+      resolve({
+        path,
+        address: actual,
+        server,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      });
+    });
+    start(server);
+  });
+}

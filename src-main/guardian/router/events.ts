@@ -1,0 +1,34 @@
+// What the router tells the control plane. Every path switch carries its reason.
+import type { Envelope, PathName, Role, SignalTier } from '../../../src-shared/protocol';
+
+export type RouterEvent =
+  | { type: 'peer_connected'; peer: string; role: Exclude<Role, 'GUARDIAN'>; tier: SignalTier | null; path: PathName; legacy: boolean }
+  | { type: 'peer_disconnected'; peer: string; path: PathName; reason: string }
+  | { type: 'path_switch'; peer: string; from: PathName | null; to: PathName | null; reason: string }
+  | { type: 'resend'; peer: string; from_seq: number; count: number; reason: string }
+  | { type: 'message'; peer: string; role: Exclude<Role, 'GUARDIAN'>; path: PathName; envelope: Envelope }
+  | { type: 'signal_held'; message_id: string; signal_id: string; reason: string }
+  | { type: 'signal_expired'; message_id: string; reason: string }
+  | { type: 'signal_refused'; peer: string; signal_id: string; reason: string; detail: string }
+  | { type: 'bad_input'; peer: string | null; path: PathName; reason: string; detail: string }
+  | { type: 'security'; peer: string | null; path: PathName; detail: string }
+  | { type: 'store_error'; detail: string };
+
+export type RouterListener = (e: RouterEvent) => void;
+
+export class RouterEvents {
+  private readonly listeners = new Set<RouterListener>();
+  on(listener: RouterListener): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+  emit(e: RouterEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // a listener's bug must never stop the data plane
+      }
+    }
+  }
+}

@@ -1,0 +1,9 @@
+export { InboundSequence, OutboundQueue, type OutboundFrame, type SeqVerdict } from './streams';
+export { Router, type RouterOptions } from './router';
+export type { RouterEvent, RouterListener } from './events';
+export { SpoolLink } from './spool-link';
+export { StreamLink, type LinkSettings } from './stream-link';
+export { acceptConnection } from './wire';
+export { PathStats, type PathHealth } from './path-stats';
+export type { SignalDecision, SignalPolicy } from './signal-desk';
+export type { Peer, PathSwitch } from './peer';

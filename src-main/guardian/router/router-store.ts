@@ -1,0 +1,147 @@
+// The router's SQL, prepared once. Every write of the hot path goes through `writeBatch`,
+// inside the group commit's transaction.
+import type { Db } from '../store';
+import type { OutboundFrame } from './streams';
+
+export interface OutboxRow {
+  peer: string;
+  seq: number;
+  message_id: string;
+  message_type: string;
+  body: Uint8Array;
+  origin_stream: string | null;
+  origin_seq: number | null;
+}
+export interface InboxRow {
+  stream: string;
+  seq: number;
+  message_id: string;
+  message_type: string;
+  payload: string;
+  path: string;
+}
+export interface DeadLetterRow {
+  peer: string | null;
+  path: string | null;
+  reason: string;
+  detail: string;
+  message_id: string | null;
+  raw: string | null;
+}
+export interface HeldRow {
+  message_id: string;
+  origin_stream: string;
+  origin_seq: number;
+  payload: string;
+  reason: string;
+  expires_ms: number | null;
+}
+export interface EventRow {
+  type: string;
+  peer: string | null;
+  path: string | null;
+  detail: string;
+}
+
+/** Everything one group commit stores. */
+export class Batch {
+  readonly outbox: OutboxRow[] = [];
+  readonly inbox: InboxRow[] = [];
+  readonly streamsIn = new Map<string, number>();
+  readonly streamsOut = new Map<string, { next_seq: number; acked_seq: number }>();
+  readonly deadLetters: DeadLetterRow[] = [];
+  readonly held: HeldRow[] = [];
+  readonly events: EventRow[] = [];
+  readonly heldOutcomes: { message_id: string; state: string }[] = [];
+  /** Work to do once the batch is stored (or failed). */
+  readonly after: ((err?: Error) => void)[] = [];
+  get empty(): boolean {
+    return this.after.length === 0 && this.outbox.length === 0 && this.inbox.length === 0 && this.streamsIn.size === 0
+      && this.deadLetters.length === 0 && this.held.length === 0 && this.events.length === 0 && this.heldOutcomes.length === 0;
+  }
+}
+
+export class RouterStore {
+  private readonly q;
+
+  constructor(private readonly db: Db) {
+    this.q = {
+      streamIn: db.prepare('SELECT last_seq FROM streams_in WHERE stream = ?').pluck(),
+      upsertIn: db.prepare('INSERT INTO streams_in (stream, last_seq) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq'),
+      streamOut: db.prepare('SELECT next_seq, acked_seq FROM streams_out WHERE peer = ?'),
+      upsertOut: db.prepare('INSERT INTO streams_out (peer, next_seq, acked_seq) VALUES (?, ?, ?) ON CONFLICT (peer) DO UPDATE SET next_seq = MAX(next_seq, excluded.next_seq), acked_seq = MAX(acked_seq, excluded.acked_seq)'),
+      insOutbox: db.prepare('INSERT INTO outbox (peer, seq, message_id, message_type, body, origin_stream, origin_seq, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      insInbox: db.prepare('INSERT OR IGNORE INTO inbox (stream, seq, message_id, message_type, payload, path, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      frames: db.prepare('SELECT seq, body FROM outbox WHERE peer = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      pruneOutbox: db.prepare('DELETE FROM outbox WHERE peer = ? AND seq <= ? AND created_ms < ?'),
+      pruneInbox: db.prepare('DELETE FROM inbox WHERE received_ms < ?'),
+      upsertPeer: db.prepare(`INSERT INTO peers (node_id, role, tier, legacy, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (node_id) DO UPDATE SET role = excluded.role, tier = excluded.tier, legacy = excluded.legacy, last_seen_ms = excluded.last_seen_ms`),
+      peers: db.prepare('SELECT node_id, role, tier, legacy FROM peers'),
+      insDead: db.prepare('INSERT INTO dead_letters (ts_ms, peer, path, reason, detail, message_id, raw) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insHeld: db.prepare('INSERT OR IGNORE INTO held_signals (message_id, origin_stream, origin_seq, payload, reason, held_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      heldOutcome: db.prepare('UPDATE held_signals SET state = ?, outcome_ms = ? WHERE message_id = ?'),
+      heldOpen: db.prepare("SELECT message_id, origin_stream, origin_seq, payload, reason, held_ms, expires_ms FROM held_signals WHERE state = 'held' ORDER BY held_ms"),
+      insEvent: db.prepare('INSERT INTO router_events (ts_ms, type, peer, path, detail) VALUES (?, ?, ?, ?, ?)'),
+      createdAt: db.prepare('SELECT created_ms FROM outbox WHERE peer = ? AND seq = ?').pluck(),
+      heldCount: db.prepare("SELECT COUNT(*) FROM held_signals WHERE state = 'held'").pluck(),
+      deadCount: db.prepare('SELECT COUNT(*) FROM dead_letters').pluck(),
+      outboxDepth: db.prepare('SELECT COUNT(*) FROM outbox o JOIN streams_out s ON s.peer = o.peer WHERE o.seq > s.acked_seq').pluck(),
+    };
+  }
+
+  streamIn(stream: string): number {
+    return (this.q.streamIn.get(stream) as number | undefined) ?? 0;
+  }
+  streamOut(peer: string): { next_seq: number; acked_seq: number } {
+    return (this.q.streamOut.get(peer) as { next_seq: number; acked_seq: number } | undefined) ?? { next_seq: 1, acked_seq: 0 };
+  }
+  loadFrames(peer: string, afterSeq: number, limit: number): OutboundFrame[] {
+    const rows = this.q.frames.all(peer, afterSeq, limit) as { seq: number; body: Buffer }[];
+    return rows.map((r) => {
+      const frame = Buffer.allocUnsafe(4 + r.body.length);
+      frame.writeUInt32LE(r.body.length, 0);
+      r.body.copy(frame, 4);
+      return { seq: r.seq, frame };
+    });
+  }
+  knownPeers(): { node_id: string; role: string; tier: string | null; legacy: number }[] {
+    return this.q.peers.all() as { node_id: string; role: string; tier: string | null; legacy: number }[];
+  }
+  upsertPeer(node_id: string, role: string, tier: string | null, legacy: boolean, now_ms: number): void {
+    this.q.upsertPeer.run(node_id, role, tier, legacy ? 1 : 0, now_ms, now_ms);
+  }
+  openHeld(): (HeldRow & { held_ms: number })[] {
+    return this.q.heldOpen.all() as (HeldRow & { held_ms: number })[];
+  }
+  prune(peers: { node_id: string; acked: number; next: number }[], outboxBefore_ms: number, inboxBefore_ms: number): void {
+    this.db.transaction(() => {
+      for (const p of peers) {
+        this.q.upsertOut.run(p.node_id, p.next, p.acked);
+        this.q.pruneOutbox.run(p.node_id, p.acked, outboxBefore_ms);
+      }
+      this.q.pruneInbox.run(inboxBefore_ms);
+    })();
+  }
+  createdAt(peer: string, seq: number): number | null {
+    return (this.q.createdAt.get(peer, seq) as number | undefined) ?? null;
+  }
+  heldCount(): number {
+    return this.q.heldCount.get() as number;
+  }
+  deadLetterCount(): number {
+    return this.q.deadCount.get() as number;
+  }
+
+  writeBatch(b: Batch, now_ms: number): void {
+    const q = this.q;
+    for (const r of b.outbox) q.insOutbox.run(r.peer, r.seq, r.message_id, r.message_type, r.body, r.origin_stream, r.origin_seq, now_ms);
+    for (const r of b.inbox) q.insInbox.run(r.stream, r.seq, r.message_id, r.message_type, r.payload, r.path, now_ms);
+    for (const [stream, seq] of b.streamsIn) q.upsertIn.run(stream, seq);
+    for (const [peer, s] of b.streamsOut) q.upsertOut.run(peer, s.next_seq, s.acked_seq);
+    for (const r of b.deadLetters) q.insDead.run(now_ms, r.peer, r.path, r.reason, r.detail, r.message_id, r.raw);
+    for (const r of b.held) q.insHeld.run(r.message_id, r.origin_stream, r.origin_seq, r.payload, r.reason, now_ms, r.expires_ms);
+    for (const r of b.heldOutcomes) q.heldOutcome.run(r.state, now_ms, r.message_id);
+    for (const e of b.events) q.insEvent.run(now_ms, e.type, e.peer, e.path, e.detail);
+  }
+}

@@ -1,0 +1,545 @@
+// The failover router: per peer, the healthiest path in priority order; durable outbox and
+// inbox with exactly-once, in-order hand-off (PROTOCOL.md 5); every switch an event with its
+// reason for the control plane.
+import {
+  encodeFrame, encodeFramedMessage, encodeLegacyMessage, messageId, PATH_PRIORITY, PROTOCOL_VERSION,
+  type Envelope, type Header, type HelloPayload, type HmacFn, type MessageType, type PathName, type ReasonCode,
+  type Role, type SignalPayload, type SignalTier,
+} from '../../../src-shared/protocol';
+import type { Db, GroupCommit } from '../store';
+import type { Clock } from '../clock';
+import type { PathLink } from './link';
+import { Peer } from './peer';
+import { Batch, RouterStore } from './router-store';
+import { InboundSequence, OutboundQueue, type OutboundFrame } from './streams';
+import type { StreamLink } from './stream-link';
+import { RouterEvents, type RouterEvent } from './events';
+import { SignalDesk, type SignalDecision } from './signal-desk';
+
+export interface RouterOptions {
+  node_id: string;
+  window: number;
+  resend_timeout_ms: number;
+  switchback_healthy_ms: number;
+  dual_write: boolean;
+  signal_tier: SignalTier;
+  no_route_hold_s: number;
+  outbox_retention_s: number;
+  inbox_retention_s: number;
+  hmac?: HmacFn;
+}
+
+export class Router {
+  readonly peers = new Map<string, Peer>();
+  readonly events = new RouterEvents();
+  readonly store: RouterStore;
+  readonly signals: SignalDesk;
+  private batch = new Batch();
+  private batchQueued = false;
+  private legacySeq = 0;
+  storeFailures = 0;
+
+  constructor(
+    db: Db,
+    private readonly commit: GroupCommit,
+    readonly opts: RouterOptions,
+    private readonly clock: Clock,
+  ) {
+    this.store = new RouterStore(db);
+    this.signals = new SignalDesk(opts.signal_tier);
+    for (const p of this.store.knownPeers()) {
+      if (p.legacy) continue; // a legacy peer has no stream to resume
+      this.peerFor(p.node_id, p.role as 'EA' | 'SIGNAL', (p.tier ?? undefined) as SignalTier | undefined);
+    }
+  }
+
+  now_ms(): number {
+    return this.clock.now_ms();
+  }
+
+  // ---- peers and links ---------------------------------------------------------------------
+
+  private peerFor(node_id: string, role: Exclude<Role, 'GUARDIAN'>, tier: SignalTier | undefined): Peer {
+    let peer = this.peers.get(node_id);
+    if (peer) return peer;
+    const out = this.store.streamOut(node_id);
+    const outbound = new OutboundQueue(
+      { nextSeq: out.next_seq, ackedSeq: out.acked_seq },
+      (after, limit) => this.store.loadFrames(node_id, after, limit),
+    );
+    peer = new Peer(node_id, role, tier, new InboundSequence(this.store.streamIn(node_id)), outbound);
+    this.peers.set(node_id, peer);
+    return peer;
+  }
+
+  /** A peer said HELLO on a link. Returns what Guardian has stored of the peer's stream. */
+  onHello(link: StreamLink, hello: HelloPayload): { last_seq_received: number } | { refuse: string } {
+    const known = this.peers.get(hello.node_id);
+    if (known && known.role !== hello.role) {
+      return { refuse: `node_id ${hello.node_id} is already known as ${known.role}; a peer cannot change role` };
+    }
+    if (hello.role === 'SIGNAL' && !hello.tier) return { refuse: 'a SIGNAL peer must say its tier (primary, cached, heuristic)' };
+    const peer = this.peerFor(hello.node_id, hello.role, hello.tier);
+    if (hello.tier) peer.tier = hello.tier;
+    link.peerId = peer.node_id;
+    link.peerRole = peer.role;
+    this.attach(peer, link);
+    const now = this.now_ms();
+    this.store.upsertPeer(peer.node_id, peer.role, peer.tier ?? null, false, now);
+    // The peer's last_seq_received is an ACK; the resend starts after it (PROTOCOL.md 5.3).
+    peer.outbound.ack(hello.last_seq_received, now);
+    // The HELLO_ACK leaves first; only then may data follow on this link.
+    queueMicrotask(() => {
+      if (peer.activePath === link.path) this.rewindAndPump(peer, `${link.path} re-greeted`);
+      this.choosePath(peer, `${link.path} connected`);
+      if (peer.role === 'EA') this.releaseNoRoute();
+    });
+    this.events.emit({ type: 'peer_connected', peer: peer.node_id, role: peer.role, tier: peer.tier ?? null, path: link.path, legacy: false });
+    return { last_seq_received: peer.inbound.lastCommitted };
+  }
+
+  /** The EA's spool heartbeat file greets like a HELLO: it names the EA and where to resume. */
+  onSpoolHello(link: PathLink & { peerId: string | undefined }, node_id: string, lastSeqReceived: number): void {
+    const known = this.peers.get(node_id);
+    if (known && known.role !== 'EA') return;
+    const peer = this.peerFor(node_id, 'EA', undefined);
+    link.peerId = node_id;
+    this.attach(peer, link);
+    const now = this.now_ms();
+    this.store.upsertPeer(node_id, 'EA', null, false, now);
+    peer.outbound.ack(lastSeqReceived, now);
+    this.events.emit({ type: 'peer_connected', peer: node_id, role: 'EA', tier: null, path: 'spool', legacy: false });
+    this.choosePath(peer, 'spool connected');
+    this.releaseNoRoute();
+  }
+
+  /** Attaches a greeted link (stream or spool) to its peer, replacing an older one on that path. */
+  attach(peer: Peer, link: PathLink): void {
+    const old = peer.links.get(link.path);
+    if (old && old !== link) old.close('replaced by a newer connection on the same path');
+    peer.links.set(link.path, link);
+    const stats = peer.statsFor(link.path);
+    (link as { stats: typeof stats }).stats = stats;
+    stats.connects++;
+    const conn = (link as Partial<StreamLink>).conn;
+    if (conn) conn.onDrain = () => this.pump(peer);
+  }
+
+  onLinkClosed(link: PathLink, peerId: string | undefined, reason: string): void {
+    const peer = peerId ? this.peers.get(peerId) : undefined;
+    if (!peer || peer.links.get(link.path) !== link) return;
+    peer.links.delete(link.path);
+    this.events.emit({ type: 'peer_disconnected', peer: peer.node_id, path: link.path, reason });
+    if (peer.activePath === link.path) this.choosePath(peer, `${link.path} down (${reason})`);
+  }
+
+  /** A 1.0 peer: best effort, no sequence, reported as legacy (PROTOCOL.md 8). */
+  onLegacy(link: StreamLink, env: Envelope): void {
+    let peer = link.peerId ? this.peers.get(link.peerId) : undefined;
+    if (!peer) {
+      const role = env.header.source === 'SIGNAL' ? 'SIGNAL' : 'EA';
+      const id = `legacy-${role.toLowerCase()}-${link.conn.id}`;
+      peer = this.peerFor(id, role, role === 'SIGNAL' ? 'primary' : undefined);
+      peer.legacy = true;
+      link.peerId = id;
+      link.peerRole = role;
+      this.attach(peer, link);
+      this.store.upsertPeer(id, role, peer.tier ?? null, true, this.now_ms());
+      this.events.emit({ type: 'peer_connected', peer: id, role, tier: peer.tier ?? null, path: link.path, legacy: true });
+      queueMicrotask(() => this.choosePath(peer!, `${link.path} connected (legacy 1.0)`));
+    }
+    const t = env.header.message_type;
+    if (t === 'HEARTBEAT') {
+      const ping = (env as Envelope<'HEARTBEAT'>).payload.ping_id;
+      if (ping !== undefined) link.sendControl('HEARTBEAT', { echo: ping });
+      return;
+    }
+    if (t === 'ACK' || t === 'HELLO' || t === 'HELLO_ACK' || t === 'ERROR') return;
+    // No seq to deduplicate with: stored under a local sequence, handed over once as received.
+    const seq = ++this.legacySeq + Date.now() * 1000;
+    this.handOver(peer, link, { ...env, header: { ...env.header, stream: peer.node_id, seq } }, false);
+  }
+
+  // ---- inbound data --------------------------------------------------------------------------
+
+  onData(link: PathLink, peerId: string, env: Envelope): void {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    const seq = env.header.seq;
+    if (env.header.stream !== peer.node_id) {
+      this.onBadInput(link, peerId, 'BAD_MESSAGE', `stream ${env.header.stream} is not this peer's (${peer.node_id})`, env.header);
+      return;
+    }
+    const verdict = peer.inbound.classify(seq);
+    if (verdict !== 'next') {
+      // A duplicate is acknowledged again; a gap is answered with the last in-order seq (go-back-N).
+      link.sendAck(peer.inbound.lastCommitted);
+      return;
+    }
+    peer.inbound.accept(seq);
+    peer.received++;
+    peer.lastDataLink = link;
+    this.handOver(peer, link, env, true);
+  }
+
+  /** The application's one hand-off of an in-order message, inside the batch that stores it. */
+  private handOver(peer: Peer, link: PathLink, env: Envelope, sequenced: boolean): void {
+    const b = this.open();
+    const h = env.header;
+    if (sequenced) b.streamsIn.set(peer.node_id, h.seq);
+    if (h.message_type === 'SIGNAL' && peer.role === 'SIGNAL') {
+      this.routeSignal(b, peer, env as Envelope<'SIGNAL'>);
+    } else {
+      b.inbox.push({ stream: peer.node_id, seq: h.seq, message_id: h.message_id, message_type: h.message_type, payload: JSON.stringify(env.payload), path: link.path });
+    }
+    if (sequenced) {
+      b.after.push((err) => {
+        if (err) return;
+        peer.inbound.commit(h.seq);
+        peer.ackDue = true;
+      });
+    }
+    if (h.message_type !== 'SIGNAL') {
+      b.after.push((err) => {
+        if (!err) this.events.emit({ type: 'message', peer: peer.node_id, role: peer.role, path: link.path, envelope: env });
+      });
+    }
+  }
+
+  private routeSignal(b: Batch, from: Peer, env: Envelope<'SIGNAL'>): void {
+    const signal: SignalPayload = { ...env.payload, tier: env.payload.tier ?? from.tier };
+    const decision: SignalDecision = this.signals.decide(signal, from);
+    const targets = [...this.peers.values()].filter((p) => p.role === 'EA');
+    if (decision.action === 'route' && targets.length === 0) {
+      this.hold(b, env, signal, 'NO_ROUTE', this.opts.no_route_hold_s);
+      return;
+    }
+    if (decision.action === 'hold') {
+      this.hold(b, env, signal, decision.reason, decision.ttl_s);
+      return;
+    }
+    if (decision.action === 'refuse') {
+      // Stored (so ACKed) and kept with its reason; the signal service is told why (PROTOCOL.md 7).
+      b.held.push({ message_id: env.header.message_id, origin_stream: from.node_id, origin_seq: env.header.seq, payload: JSON.stringify(signal), reason: decision.reason, expires_ms: null });
+      b.heldOutcomes.push({ message_id: env.header.message_id, state: 'refused' });
+      b.after.push((err) => {
+        if (err) return;
+        this.tellOrigin(from.node_id, decision.reason, env.header.message_id, decision.detail);
+        this.events.emit({ type: 'signal_refused', peer: from.node_id, signal_id: signal.signal_id, reason: decision.reason, detail: decision.detail });
+      });
+      return;
+    }
+    if (decision.action === 'shadow') {
+      // Kept for the record (and for a switch of tier), not routed: another tier is active.
+      b.inbox.push({ stream: from.node_id, seq: env.header.seq, message_id: env.header.message_id, message_type: 'SIGNAL', payload: JSON.stringify(signal), path: 'shadow' });
+      return;
+    }
+    // A routed signal's record is its outbox row (origin stream and seq, and the body sent).
+    for (const ea of targets) this.queueOutbound(b, ea, 'SIGNAL', signal, from.node_id, env.header.seq);
+  }
+
+  private hold(b: Batch, env: Envelope<'SIGNAL'>, signal: SignalPayload, reason: string, ttl_s: number): void {
+    b.held.push({
+      message_id: env.header.message_id, origin_stream: env.header.stream, origin_seq: env.header.seq,
+      payload: JSON.stringify(signal), reason, expires_ms: Date.now() + ttl_s * 1000,
+    });
+    b.after.push((err) => {
+      if (!err) this.events.emit({ type: 'signal_held', message_id: env.header.message_id, signal_id: signal.signal_id, reason });
+    });
+  }
+
+  /** Releases held signals with the given reason (or all) to every EA; the rest stay held. */
+  releaseHeld(reason?: string): number {
+    const eas = [...this.peers.values()].filter((p) => p.role === 'EA');
+    if (eas.length === 0) return 0;
+    const rows = this.store.openHeld().filter((r) => reason === undefined || r.reason === reason);
+    if (rows.length === 0) return 0;
+    const b = this.open();
+    const now = Date.now();
+    for (const r of rows) {
+      const expired = r.expires_ms !== null && r.expires_ms < now;
+      b.heldOutcomes.push({ message_id: r.message_id, state: expired ? 'expired' : 'released' });
+      if (!expired) for (const ea of eas) this.queueOutbound(b, ea, 'SIGNAL', JSON.parse(r.payload) as object, r.origin_stream, r.origin_seq);
+    }
+    return rows.length;
+  }
+
+  /** Sends ERROR to a signal's origin, on its best link, if it is connected. */
+  private tellOrigin(node_id: string, reason: string, ref_message_id: string, detail: string): void {
+    const peer = this.peers.get(node_id);
+    const link = peer?.activeLink ?? (peer ? [...peer.links.values()][0] : undefined);
+    if (link && 'sendError' in link) (link as StreamLink).sendError(reason, detail, ref_message_id);
+  }
+
+  /** Held signals past their time to live: recorded as expired, their services told. */
+  expireHeld(): number {
+    const now = Date.now();
+    const expired = this.store.openHeld().filter((r) => r.expires_ms !== null && r.expires_ms < now);
+    if (expired.length === 0) return 0;
+    const b = this.open();
+    for (const r of expired) b.heldOutcomes.push({ message_id: r.message_id, state: 'expired' });
+    b.after.push((err) => {
+      if (err) return;
+      for (const r of expired) {
+        this.tellOrigin(r.origin_stream, 'SIGNAL_EXPIRED', r.message_id, `held for ${r.reason} and not released within its time to live`);
+        this.events.emit({ type: 'signal_expired', message_id: r.message_id, reason: r.reason });
+      }
+    });
+    return expired.length;
+  }
+
+  private releaseNoRoute(): void {
+    this.releaseHeld('NO_ROUTE');
+  }
+
+  // ---- outbound --------------------------------------------------------------------------------
+
+  /** Stores a message for a peer; it is sent once stored. Resolves with its seq. */
+  send(peerId: string, type: MessageType, payload: object): Promise<number> {
+    const peer = this.peers.get(peerId);
+    if (!peer) return Promise.reject(new Error(`unknown peer ${peerId}`));
+    return new Promise((resolve, reject) => {
+      const b = this.open();
+      const seq = this.queueOutbound(b, peer, type, payload, null, null);
+      b.after.push((err) => (err ? reject(err) : resolve(seq)));
+    });
+  }
+
+  private queueOutbound(b: Batch, peer: Peer, type: MessageType, payload: object, originStream: string | null, originSeq: number | null): number {
+    const seq = peer.outbound.allocate();
+    const header: Header = {
+      version: PROTOCOL_VERSION,
+      timestamp: new Date().toISOString(),
+      message_id: messageId(`${this.opts.node_id}.${peer.node_id}`, seq),
+      message_type: type,
+      source: 'GUARDIAN',
+      destination: peer.role,
+      stream: this.opts.node_id,
+      seq,
+    };
+    const frame = peer.legacy
+      ? encodeFrame(encodeLegacyMessage({ message_type: type, message_id: header.message_id, timestamp: header.timestamp, payload, source: 'GUARDIAN' }))
+      : encodeFramedMessage(header, payload, { hmac: this.opts.hmac });
+    const body = Buffer.from(frame.buffer, frame.byteOffset + 4, frame.byteLength - 4);
+    b.outbox.push({ peer: peer.node_id, seq, message_id: header.message_id, message_type: type, body, origin_stream: originStream, origin_seq: originSeq });
+    b.streamsOut.set(peer.node_id, { next_seq: seq + 1, acked_seq: peer.outbound.acked });
+    let frames = this.pendingFrames.get(peer);
+    if (!frames) {
+      frames = [];
+      this.pendingFrames.set(peer, frames);
+      b.after.push((err) => {
+        this.pendingFrames.delete(peer);
+        if (err) peer.outbound.rollback();
+        else {
+          peer.outbound.commit(frames!);
+          peer.delivered += frames!.length;
+        }
+      });
+    }
+    frames.push({ seq, frame });
+    return seq;
+  }
+  private readonly pendingFrames = new Map<Peer, OutboundFrame[]>();
+
+  onAck(peerId: string, ackSeq: number): void {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    if (peer.outbound.ack(ackSeq, this.now_ms())) this.pump(peer);
+  }
+
+  /** Sends what the window allows on the active path (and the second one in dual-write). */
+  pump(peer: Peer): void {
+    const link = peer.activeLink;
+    const now = this.now_ms();
+    if (!link || !link.isUp(now)) return;
+    const second = this.opts.dual_write ? peer.upLinks(now).find((l) => l !== link) : undefined;
+    if (peer.outbound.inFlight === 0) peer.outbound.lastProgress_ms = now;
+    while (link.canSend()) {
+      const frames = peer.outbound.take(Math.min(this.opts.window, 2048));
+      if (frames.length === 0) break;
+      link.sendData(frames);
+      second?.sendData(frames);
+      if (peer.legacy) peer.outbound.ack(peer.outbound.sent, now); // no ACKs in 1.0: best effort
+      if (peer.outbound.inFlight >= this.opts.window) break;
+    }
+  }
+
+  private rewindAndPump(peer: Peer, why: string): void {
+    const resent = peer.outbound.inFlight;
+    if (resent > 0 && peer.activePath) peer.statsFor(peer.activePath).resent += resent;
+    peer.outbound.rewind();
+    if (resent > 0) this.events.emit({ type: 'resend', peer: peer.node_id, from_seq: peer.outbound.acked + 1, count: resent, reason: why });
+    this.pump(peer);
+  }
+
+  // ---- path choice -----------------------------------------------------------------------------
+
+  /** Picks the peer's active path: forced if up, else the best up path, with switch-back hysteresis. */
+  choosePath(peer: Peer, why: string): void {
+    const now = this.now_ms();
+    const up = peer.upLinks(now);
+    for (const p of PATH_PRIORITY) {
+      if (up.some((l) => l.path === p)) {
+        if (!peer.upSince.has(p)) peer.upSince.set(p, now);
+      } else peer.upSince.delete(p);
+    }
+    const current = peer.activePath;
+    const currentUp = up.some((l) => l.path === current);
+    let target: PathName | null = null;
+    let reason = why;
+    if (peer.forcedPath && up.some((l) => l.path === peer.forcedPath)) {
+      target = peer.forcedPath;
+      if (target !== current) reason = `forced by the operator`;
+    } else {
+      for (const l of up) {
+        if (l.path === current) {
+          target = current;
+          break;
+        }
+        const since = peer.upSince.get(l.path) ?? now;
+        if (!currentUp || now - since >= this.opts.switchback_healthy_ms) {
+          target = l.path;
+          if (currentUp) reason = `${l.path} healthy for ${Math.round(now - since)} ms: switching back`;
+          break;
+        }
+      }
+    }
+    if (target === current) return;
+    peer.activePath = target;
+    peer.lastSwitch = { ts_ms: Date.now(), from: current, to: target, reason };
+    const b = this.open();
+    b.events.push({ type: 'path_switch', peer: peer.node_id, path: target, detail: JSON.stringify({ from: current, to: target, reason }) });
+    this.events.emit({ type: 'path_switch', peer: peer.node_id, from: current, to: target, reason });
+    if (target) this.rewindAndPump(peer, `switched to ${target}`);
+  }
+
+  /** The operator's forced switch (null clears it). Refused onto a path that is not up. */
+  forcePath(peerId: string | undefined, path: PathName | null): { ok: true } | { ok: false; error: string } {
+    const targets = peerId ? [this.peers.get(peerId)].filter((p): p is Peer => !!p) : [...this.peers.values()].filter((p) => !p.legacy);
+    if (targets.length === 0) return { ok: false, error: peerId ? `unknown peer ${peerId}` : 'no peers connected' };
+    const now = this.now_ms();
+    if (path) {
+      const down = targets.filter((p) => !p.upLinks(now).some((l) => l.path === path)).map((p) => p.node_id);
+      if (down.length > 0) return { ok: false, error: `the ${path} path is not up for ${down.join(', ')}; refusing to move traffic onto a dead path` };
+    }
+    for (const p of targets) {
+      p.forcedPath = path;
+      this.choosePath(p, path ? `forced to ${path}` : 'forced path cleared');
+    }
+    return { ok: true };
+  }
+
+  // ---- bad input, ticks ------------------------------------------------------------------------
+
+  onBadInput(link: PathLink, peerId: string | undefined, reason: ReasonCode, detail: string, header?: Partial<Header>, text?: string): void {
+    const b = this.open();
+    b.deadLetters.push({ peer: peerId ?? null, path: link.path, reason, detail, message_id: header?.message_id ?? null, raw: text ? text.slice(0, 65_536) : null });
+    // A schema-breaking message still consumes its seq, so one bad message never stalls a stream.
+    const peer = peerId ? this.peers.get(peerId) : undefined;
+    if (reason === 'BAD_MESSAGE' && peer && typeof header?.seq === 'number' && header.stream === peer.node_id && header.seq > 0) {
+      if (peer.inbound.classify(header.seq) === 'next') {
+        peer.inbound.accept(header.seq);
+        b.streamsIn.set(peer.node_id, header.seq);
+        peer.lastDataLink = link;
+        b.after.push((err) => {
+          if (!err) {
+            peer.inbound.commit(header.seq!);
+            peer.ackDue = true;
+          }
+        });
+      }
+    }
+    this.events.emit({ type: 'bad_input', peer: peerId ?? null, path: link.path, reason, detail });
+  }
+
+  onSecurity(link: PathLink, peerId: string | undefined, detail: string): void {
+    const b = this.open();
+    b.events.push({ type: 'security', peer: peerId ?? null, path: link.path, detail });
+    this.events.emit({ type: 'security', peer: peerId ?? null, path: link.path, detail });
+  }
+
+  /** Every heartbeat interval: pings, silence, path choice, resend timeouts. */
+  tick(): void {
+    const now = this.now_ms();
+    for (const peer of this.peers.values()) {
+      for (const l of peer.links.values()) l.tick(now);
+      this.choosePath(peer, peer.activePath ? `${peer.activePath} silent` : 'a path came up');
+      const o = peer.outbound;
+      if (o.inFlight > 0 && now - o.lastProgress_ms > this.opts.resend_timeout_ms) {
+        o.lastProgress_ms = now;
+        this.rewindAndPump(peer, `no ACK for ${this.opts.resend_timeout_ms} ms`);
+      } else if (o.sent < o.committed) this.pump(peer);
+    }
+  }
+
+  /** Deletes acknowledged messages past retention, and old inbox rows. */
+  prune(): void {
+    this.expireHeld();
+    const wall = Date.now();
+    this.store.prune(
+      [...this.peers.values()].map((p) => ({ node_id: p.node_id, acked: p.outbound.acked, next: p.outbound.next })),
+      wall - this.opts.outbox_retention_s * 1000,
+      wall - this.opts.inbox_retention_s * 1000,
+    );
+  }
+
+  // ---- the batch -------------------------------------------------------------------------------
+
+  /** The batch being filled; it is stored by the next group commit. */
+  private open(): Batch {
+    const b = this.batch;
+    if (!this.batchQueued) {
+      this.batchQueued = true;
+      this.commit.enqueue({
+        write: () => {
+          this.batch = new Batch();
+          this.batchQueued = false;
+          this.store.writeBatch(b, Date.now());
+        },
+        done: (err) => this.afterBatch(b, err),
+      });
+    }
+    return b;
+  }
+
+  private afterBatch(b: Batch, err?: Error): void {
+    if (err) {
+      this.storeFailures++;
+      // Nothing of this batch was stored: un-accept it, so the senders' resends fill the gap.
+      for (const peer of this.peers.values()) peer.inbound.rollback();
+      this.events.emit({ type: 'store_error', detail: err.message });
+    }
+    for (const fn of b.after) fn(err);
+    if (err) return;
+    for (const peer of this.peers.values()) {
+      if (peer.ackDue) {
+        peer.ackDue = false;
+        const link = peer.lastDataLink && !peer.lastDataLink.closed ? peer.lastDataLink : peer.activeLink;
+        link?.sendAck(peer.inbound.lastCommitted);
+      }
+      if (peer.outbound.sent < peer.outbound.committed) this.pump(peer);
+    }
+  }
+
+  /** Signals waiting (no EA yet, or held by policy). */
+  heldCount(): number {
+    return this.store.heldCount();
+  }
+
+  /** Age of the oldest message stored for a peer and not yet acknowledged. */
+  oldestUnackedAge_s(): number | null {
+    let oldest: number | null = null;
+    for (const p of this.peers.values()) {
+      if (p.outbound.unacked === 0) continue;
+      const t = this.store.createdAt(p.node_id, p.outbound.acked + 1);
+      if (t !== null && (oldest === null || t < oldest)) oldest = t;
+    }
+    return oldest === null ? null : Math.max(0, Math.round((Date.now() - oldest) / 100) / 10);
+  }
+
+  dispose(): void {
+    for (const peer of this.peers.values()) for (const l of peer.links.values()) l.close('Guardian stopping');
+  }
+}
+
+export type { RouterEvent };

@@ -1,0 +1,143 @@
+// Sequence bookkeeping for one direction of one stream (PROTOCOL.md section 5). Pure: the
+// durable part lives in the store; these classes hold what is in flight around it.
+
+/** What a receiver does with a data message's seq. */
+export type SeqVerdict = 'next' | 'duplicate' | 'gap';
+
+/**
+ * The receiving side of a stream: hands each seq over exactly once, in order.
+ * `accept` is tentative until the group commit that stores it succeeds (`commit`), so a
+ * failed commit (disk full) rolls back and the sender's resend fills the hole.
+ */
+export class InboundSequence {
+  private pending: number;
+  constructor(private committed: number) {
+    this.pending = committed;
+  }
+  get lastCommitted(): number {
+    return this.committed;
+  }
+  get lastAccepted(): number {
+    return this.pending;
+  }
+  classify(seq: number): SeqVerdict {
+    if (seq <= this.pending) return 'duplicate';
+    return seq === this.pending + 1 ? 'next' : 'gap';
+  }
+  accept(seq: number): void {
+    this.pending = seq;
+  }
+  commit(upTo: number): void {
+    if (upTo > this.committed) this.committed = upTo;
+  }
+  rollback(): void {
+    this.pending = this.committed;
+  }
+}
+
+export interface OutboundFrame {
+  seq: number;
+  frame: Uint8Array;
+}
+
+/**
+ * The sending side of a stream: sequence numbers, the acknowledged mark, and a send pointer
+ * that can be rewound (go-back-N) after a path switch, a HELLO or a resend timeout.
+ * Frames are kept in a bounded cache; a frame evicted from it is read back from the store
+ * through `loadFrames` when it must be sent again.
+ */
+export class OutboundQueue {
+  private nextSeq: number;
+  private committedSeq: number;
+  private ackedSeq: number;
+  private sentSeq: number;
+  private readonly cache = new Map<number, Uint8Array>();
+  /** Monotonic time of the last ack progress, for the resend timer. */
+  lastProgress_ms = 0;
+
+  constructor(
+    state: { nextSeq: number; ackedSeq: number },
+    private readonly loadFrames: (afterSeq: number, limit: number) => OutboundFrame[],
+    private readonly cacheLimit = 65_536,
+  ) {
+    this.nextSeq = state.nextSeq;
+    this.committedSeq = state.nextSeq - 1;
+    this.ackedSeq = Math.min(state.ackedSeq, this.committedSeq);
+    this.sentSeq = this.ackedSeq;
+  }
+
+  get acked(): number {
+    return this.ackedSeq;
+  }
+  get committed(): number {
+    return this.committedSeq;
+  }
+  get sent(): number {
+    return this.sentSeq;
+  }
+  get next(): number {
+    return this.nextSeq;
+  }
+  /** Messages stored but not yet acknowledged by the peer. */
+  get unacked(): number {
+    return this.committedSeq - this.ackedSeq;
+  }
+  get inFlight(): number {
+    return this.sentSeq - this.ackedSeq;
+  }
+
+  /** Reserves the next seq inside a batch that is about to be stored. */
+  allocate(): number {
+    return this.nextSeq++;
+  }
+  /** The batch that stored these seqs committed: they may now be sent. */
+  commit(frames: OutboundFrame[]): void {
+    for (const f of frames) {
+      if (this.cache.size < this.cacheLimit) this.cache.set(f.seq, f.frame);
+      if (f.seq > this.committedSeq) this.committedSeq = f.seq;
+    }
+  }
+  /** The batch failed: give back the seqs it reserved. */
+  rollback(): void {
+    this.nextSeq = this.committedSeq + 1;
+  }
+
+  /** Cumulative ACK. Returns true when it moved the mark. */
+  ack(seq: number, now_ms: number): boolean {
+    if (seq <= this.ackedSeq) return false;
+    const upTo = Math.min(seq, this.committedSeq);
+    for (let s = this.ackedSeq + 1; s <= upTo; s++) this.cache.delete(s);
+    this.ackedSeq = upTo;
+    if (this.sentSeq < upTo) this.sentSeq = upTo;
+    this.lastProgress_ms = now_ms;
+    return true;
+  }
+
+  /** Go back to the acknowledged mark: everything after it is sent again. */
+  rewind(): void {
+    this.sentSeq = this.ackedSeq;
+  }
+
+  /** The next frames to send within the window, advancing the send pointer. */
+  take(window: number): OutboundFrame[] {
+    const limit = Math.min(this.committedSeq, this.ackedSeq + window);
+    const out: OutboundFrame[] = [];
+    while (this.sentSeq < limit) {
+      const seq = this.sentSeq + 1;
+      const frame = this.cache.get(seq);
+      if (frame) {
+        out.push({ seq, frame });
+        this.sentSeq = seq;
+        continue;
+      }
+      const loaded = this.loadFrames(this.sentSeq, limit - this.sentSeq);
+      if (loaded.length === 0 || loaded[0]!.seq !== seq) break; // store and memory disagree: stop, never skip
+      for (const f of loaded) {
+        if (f.seq !== this.sentSeq + 1) break;
+        out.push(f);
+        this.sentSeq = f.seq;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,3 @@
+export { openDatabase, migrate, schemaVersion, integrityCheck, StoreError, type Db, type OpenOptions } from './db';
+export { GroupCommit, type CommitWork, type GroupCommitStats } from './group-commit';
+export { MIGRATIONS, type Migration } from './migrations';

@@ -1,0 +1,562 @@
+// The client side of GBP 1.2 (PROTOCOL.md 5): a session on every configured path, one active path
+// chosen by priority and health, every data message stored before its first send and kept until
+// acknowledged, go-back-N resends, and Guardian's messages stored, acknowledged and handed over
+// once, in order. Used by the simulated EA and signal services, by tests and by the benchmark.
+import { join } from 'node:path';
+import {
+  CONTROL_TYPES, encodeFrame, encodeFramedMessage, encodeLegacyMessage, MAX_FRAME_BYTES, messageId,
+  PATH_PRIORITY, PROTOCOL_VERSION,
+  type Envelope, type ErrorPayload, type HelloAckPayload, type HelloPayload, type Header, type MessageType,
+  type PathName, type PayloadByType,
+} from '../../../src-shared/protocol';
+import { InboundSequence, OutboundQueue } from '../../guardian/router';
+import { GroupCommit, type Db } from '../../guardian/store';
+import { AsyncQueue } from './async-queue';
+import { PeerFaults } from './faults';
+import { resolveOptions, type DeliveryInfo, type PeerOptions, type ResolvedPeerOptions } from './options';
+import { PEER_MIGRATIONS, PeerStore } from './peer-store';
+import { pathSnapshot, type PeerStats } from './peer-stats';
+import type { PathSession, SessionOwner } from './session';
+import { openSimDatabase } from './sim-db';
+import { SpoolSession } from './spool-session';
+import { StreamSession } from './stream-session';
+import { hmacFn, type WireIdentity } from './wire';
+
+type DataType = Exclude<MessageType, 'HELLO' | 'HELLO_ACK' | 'HEARTBEAT' | 'ACK' | 'ERROR'>;
+type Handler = (env: Envelope, info: DeliveryInfo) => void;
+type RunState = 'new' | 'running' | 'stopped' | 'crashed';
+
+/** The parts that exist only while running (opened by start). */
+interface Running {
+  db: Db;
+  store: PeerStore;
+  commit: GroupCommit;
+  queue: OutboundQueue;
+}
+
+export class PeerClient {
+  readonly faults: PeerFaults;
+  private readonly opts: ResolvedPeerOptions;
+  private readonly identity: WireIdentity;
+  private readonly sessions = new Map<PathName, PathSession>();
+  private readonly inbound = new Map<string, InboundSequence>();
+  private readonly upSince = new Map<PathName, number>();
+  private readonly handlers = new Set<Handler>();
+  private readonly iterators = new Set<AsyncQueue<Envelope>>();
+  private readonly ackDue = new Map<PathSession, string>();
+  private readonly deliveredUpTo = new Map<string, number>();
+  private idleWaiters: (() => void)[] = [];
+  private r: Running | undefined;
+  private state: RunState = 'new';
+  private tickTimer: NodeJS.Timeout | undefined;
+  private guardianStream: string | undefined;
+  private active: PathSession | null = null;
+  private second: PathSession | null = null;
+  private highestSent = 0;
+  private lastProgress_ms = 0;
+  private pendingSends = 0;
+  private pumpScheduled = false;
+  private ackFlushScheduled = false;
+  private ackPersist = { seq: 0, queued: false };
+  private deliveredWriteQueued = false;
+  private readonly counts = { delivered: 0, duplicates: 0, gaps: 0, badInput: 0, failovers: 0, resendTimeouts: 0 };
+  private readonly guardianErrors: Record<string, number> = {};
+
+  constructor(options: PeerOptions) {
+    this.opts = resolveOptions(options);
+    if (options.onMessage) this.handlers.add(options.onMessage);
+    this.identity = { node_id: this.opts.node_id, role: this.opts.role, hmac: hmacFn(this.opts.hmacKey), legacy: this.opts.legacy };
+    this.faults = new PeerFaults({
+      session: (p) => this.sessions.get(p),
+      processMode: this.opts.processMode,
+      crash: () => this.crash(),
+    });
+    this.onError = options.onError;
+  }
+
+  /** Guardian's ERROR messages (policy refusals, complaints about what we sent). */
+  onError: ((error: ErrorPayload, path: PathName) => void) | undefined;
+
+  get node_id(): string {
+    return this.opts.node_id;
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  /** Adds a handler of Guardian's messages; returns its removal. */
+  onMessage(handler: Handler): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  /** Guardian's messages as an async iterator (from the moment it is called). */
+  messages(): AsyncIterableIterator<Envelope> {
+    const q: AsyncQueue<Envelope> = new AsyncQueue(() => this.iterators.delete(q));
+    this.iterators.add(q);
+    return q;
+  }
+
+  // ---- life ----------------------------------------------------------------------------------
+
+  /** Opens the store, hands over what was stored but not handed over before a crash, connects. */
+  start(): void {
+    if (this.state !== 'new') throw new Error(`peer ${this.opts.node_id}: start() once; make a new PeerClient to reopen`);
+    const db = openSimDatabase(join(this.opts.dataDir, 'peer.db'), PEER_MIGRATIONS);
+    const store = new PeerStore(db);
+    const known = store.meta('node_id');
+    if (known !== undefined && known !== this.opts.node_id) {
+      db.close();
+      throw new Error(`${this.opts.dataDir} holds the state of peer ${known}, not ${this.opts.node_id}: one data dir per peer`);
+    }
+    if (known === undefined) store.setMeta('node_id', this.opts.node_id);
+    this.guardianStream = store.meta('guardian_node_id');
+    const queue = new OutboundQueue(store.streamOut(), (after, limit) => store.loadFrames(after, limit));
+    this.r = { db, store, commit: new GroupCommit(db), queue };
+    // Whatever is unacknowledged may have been sent before: sending it again counts as a resend.
+    this.highestSent = queue.committed;
+    this.state = 'running';
+
+    if (this.guardianStream !== undefined) {
+      const gs = this.guardianStream;
+      for (const env of store.undelivered(gs, store.streamIn(gs).delivered_seq)) this.deliver(env, { path: 'store', redelivered: true });
+    }
+    this.createSessions();
+    for (const s of this.sessions.values()) s.start();
+    const tick_ms = Math.max(10, Math.min(50, Math.floor(this.opts.heartbeat_ms / 4)));
+    this.tickTimer = setInterval(() => this.tick(), tick_ms);
+  }
+
+  /** Closes the paths, stores what is queued, closes the store. Unacknowledged messages stay for next time. */
+  async stop(): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopped';
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    for (const s of this.sessions.values()) s.stop();
+    const r = this.r!;
+    this.queueDeliveredWrite();
+    r.commit.dispose();
+    r.db.close();
+    for (const q of this.iterators) q.end();
+    this.releaseIdleWaiters();
+    await Promise.resolve();
+  }
+
+  private crash(): void {
+    if (this.state !== 'running') return;
+    this.state = 'crashed';
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    for (const s of this.sessions.values()) s.stop();
+    // Closed under the group commit's feet: whatever it had not flushed is lost, as in a crash.
+    this.r!.db.close();
+    for (const q of this.iterators) q.end();
+  }
+
+  private createSessions(): void {
+    const o = this.opts;
+    const owner = this.owner();
+    const stream = { identity: this.identity, hmac: this.identity.hmac, heartbeat_ms: o.heartbeat_ms, hello_timeout_ms: o.hello_timeout_ms };
+    if (o.paths.socket) this.sessions.set('socket', new StreamSession('socket', o.paths.socket, owner, stream));
+    if (o.paths.pipe) this.sessions.set('pipe', new StreamSession('pipe', { path: o.paths.pipe.path }, owner, stream));
+    if (o.paths.spool) {
+      const sp = o.paths.spool;
+      this.sessions.set('spool', new SpoolSession(sp.dir, owner, {
+        identity: this.identity, hmac: this.identity.hmac, heartbeat_ms: o.heartbeat_ms,
+        poll_ms: sp.poll_ms ?? 50, stale_ms: sp.stale_ms ?? 3000,
+      }));
+    }
+  }
+
+  // ---- sending -------------------------------------------------------------------------------
+
+  /**
+   * Stores a data message and queues it for sending. Resolves with its seq once it is durable
+   * (the group commit that stored it has committed); from then on it survives a crash and is
+   * sent until Guardian acknowledges it.
+   */
+  send<T extends DataType>(type: T, payload: PayloadByType[T]): Promise<number> {
+    if (this.state !== 'running') return Promise.reject(new Error(`peer ${this.opts.node_id} is not running`));
+    if (CONTROL_TYPES.has(type)) return Promise.reject(new TypeError(`${type} is a control message, not data`));
+    const json = JSON.stringify(payload);
+    if (json === undefined) return Promise.reject(new TypeError('payload is not JSON'));
+    if (Buffer.byteLength(json) > MAX_FRAME_BYTES - 1024) return Promise.reject(new RangeError(`a ${type} payload of ${json.length} characters would not fit a frame`));
+    const { queue, commit, store } = this.r!;
+    const seq = queue.next;
+    const id = messageId(this.opts.node_id, seq);
+    const timestamp = new Date().toISOString();
+    const frame = this.opts.legacy
+      ? encodeFrame(encodeLegacyMessage({ message_type: type, message_id: id, timestamp, payload, source: this.opts.role }))
+      : encodeFramedMessage(this.header(type, seq, id, timestamp), payload, { hmac: this.identity.hmac });
+    queue.allocate(); // after encoding: nothing can throw between here and the enqueue
+    this.pendingSends++;
+    return new Promise((resolve, reject) => {
+      commit.enqueue({
+        write: () => store.insertOutbox(seq, id, type, frame, Date.now()),
+        done: (err) => {
+          this.pendingSends--;
+          if (this.state === 'crashed') return reject(new Error('crashed before the message was stored'));
+          if (err) {
+            queue.rollback(); // the whole batch failed: every seq it reserved is given back
+            this.checkIdle();
+            return reject(err);
+          }
+          queue.commit([{ seq, frame }]);
+          resolve(seq);
+          this.schedulePump();
+        },
+      });
+    });
+  }
+
+  private header(type: MessageType, seq: number, message_id: string, timestamp: string): Header {
+    return {
+      version: PROTOCOL_VERSION, timestamp, message_id, message_type: type,
+      source: this.opts.role, destination: 'GUARDIAN', stream: this.opts.node_id, seq,
+    };
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Sends what the window allows on the active path (and the second one in dual-write). */
+  private pump(): void {
+    if (this.state !== 'running') return;
+    const active = this.active;
+    if (!active || !active.canSend()) return;
+    const queue = this.r!.queue;
+    const wasIdle = queue.inFlight === 0;
+    const frames = queue.take(this.opts.window);
+    if (frames.length === 0) return;
+    if (wasIdle) this.lastProgress_ms = this.now_ms();
+    active.sendData(frames);
+    if (this.second?.canSend()) this.second.sendData(frames);
+    for (const f of frames) {
+      if (f.seq <= this.highestSent) active.counters.resent++;
+      else this.highestSent = f.seq;
+    }
+    if (this.opts.legacy) this.onAck(active, frames[frames.length - 1]!.seq); // 1.0 has no ACKs: best effort
+  }
+
+  // ---- paths ---------------------------------------------------------------------------------
+
+  private now_ms(): number {
+    return performance.now();
+  }
+
+  private tick(): void {
+    if (this.state !== 'running') return;
+    const now = this.now_ms();
+    for (const s of this.sessions.values()) s.tick(now);
+    this.choosePath(now);
+    const queue = this.r!.queue;
+    if (this.active && queue.inFlight > 0 && now - this.lastProgress_ms > this.opts.resend_timeout_ms) {
+      // Go-back-N: no ACK progress for a while means something was lost; send it all again.
+      this.counts.resendTimeouts++;
+      this.opts.log(`${this.opts.node_id}: no ACK for ${this.opts.resend_timeout_ms} ms, resending from ${queue.acked + 1} on ${this.active.path}`);
+      queue.rewind();
+      this.lastProgress_ms = now;
+      this.pump();
+    }
+  }
+
+  /**
+   * The highest-priority path that is up carries data; a higher one coming back must stay up for
+   * switchback_ms first, so a flapping path does not drag the traffic back and forth. Returns true
+   * when the active path changed (and everything unacknowledged was resent on the new one).
+   */
+  private choosePath(now: number): boolean {
+    const up: PathSession[] = [];
+    for (const p of PATH_PRIORITY) {
+      const s = this.sessions.get(p);
+      if (!s) continue;
+      if (s.isUp(now)) {
+        up.push(s);
+        if (!this.upSince.has(p)) this.upSince.set(p, now);
+      } else this.upSince.delete(p);
+    }
+    let best: PathSession | null = up[0] ?? null;
+    const cur = this.active;
+    if (best && cur && best !== cur && up.includes(cur) && now - this.upSince.get(best.path)! < this.opts.switchback_ms) best = cur;
+    this.second = this.opts.dualWrite ? (up.find((s) => s !== best) ?? null) : null;
+    if (best === cur) return false;
+    this.active = best;
+    if (cur) this.counts.failovers++;
+    this.opts.log(`${this.opts.node_id}: active path ${cur?.path ?? 'none'} -> ${best?.path ?? 'none'}`);
+    if (best) {
+      const queue = this.r!.queue;
+      queue.rewind();
+      this.lastProgress_ms = now;
+      this.pump();
+    }
+    return true;
+  }
+
+  private owner(): SessionOwner {
+    return {
+      now_ms: () => this.now_ms(),
+      hello: () => this.hello(),
+      onReady: (s, ack) => this.onReady(s, ack),
+      onDown: (s, reason) => {
+        this.opts.log(`${this.opts.node_id}: ${s.path} down (${reason})`);
+        if (this.state === 'running') this.choosePath(this.now_ms());
+      },
+      onAck: (s, seq) => this.onAck(s, seq),
+      onData: (s, env, legacy) => this.onData(s, env, legacy),
+      onBadInput: (s, reason, detail, header, text) => this.onBadInput(s, reason, detail, header, text),
+      onPeerError: (s, e) => {
+        this.guardianErrors[e.reason] = (this.guardianErrors[e.reason] ?? 0) + 1;
+        this.opts.log(`${this.opts.node_id}: Guardian ERROR on ${s.path}: ${e.reason} ${e.detail ?? ''}`);
+        this.onError?.(e, s.path);
+      },
+      onWritable: (s) => {
+        if (s === this.active) this.pump();
+      },
+      wireFrame: (frame) => this.faults.wire(frame),
+    };
+  }
+
+  private hello(): HelloPayload {
+    const h: HelloPayload = {
+      role: this.opts.role,
+      node_id: this.opts.node_id,
+      versions: [PROTOCOL_VERSION, '1.0'],
+      last_seq_received: this.guardianStream === undefined ? 0 : this.inboundFor(this.guardianStream).lastCommitted,
+    };
+    if (this.opts.tier) h.tier = this.opts.tier;
+    if (this.opts.account !== undefined) h.account = this.opts.account;
+    if (this.opts.symbols) h.symbols = this.opts.symbols;
+    return h;
+  }
+
+  private onReady(session: PathSession, ack: HelloAckPayload): void {
+    if (this.state !== 'running') return;
+    this.opts.log(`${this.opts.node_id}: ${session.path} greeted by ${ack.node_id || 'a 1.0 Guardian'} (it holds our stream up to ${ack.last_seq_received})`);
+    if (!this.opts.legacy) {
+      if (ack.node_id !== this.guardianStream) {
+        this.guardianStream = ack.node_id;
+        const { store, commit } = this.r!;
+        commit.enqueue({ write: () => store.setMeta('guardian_node_id', ack.node_id), done: () => {} });
+      }
+      if (ack.last_seq_received < this.r!.queue.acked) {
+        // Guardian lost what it acknowledged (a new data dir?): those messages are gone from our outbox.
+        this.opts.log(`${this.opts.node_id}: Guardian says it holds up to ${ack.last_seq_received}, but it acknowledged ${this.r!.queue.acked} before`);
+      }
+      this.onAck(session, ack.last_seq_received, false);
+    }
+    // PROTOCOL.md 5.3: after a greeting, everything after Guardian's mark is resent on the active path.
+    const switched = this.choosePath(this.now_ms());
+    if (!switched && session === this.active) {
+      this.r!.queue.rewind();
+      this.lastProgress_ms = this.now_ms();
+      this.pump();
+    }
+  }
+
+  private onAck(session: PathSession, seq: number, count = true): void {
+    if (this.state !== 'running') return;
+    const queue = this.r!.queue;
+    const before = queue.acked;
+    if (!queue.ack(seq, this.now_ms())) return;
+    if (count) session.counters.acked += queue.acked - before;
+    this.lastProgress_ms = this.now_ms();
+    this.persistAck(queue.acked);
+    this.pump();
+    this.checkIdle();
+  }
+
+  /** One write per batch, of the latest mark: ACKs can arrive far faster than commits. */
+  private persistAck(seq: number): void {
+    this.ackPersist.seq = seq;
+    if (this.ackPersist.queued) return;
+    this.ackPersist.queued = true;
+    const { store, commit } = this.r!;
+    commit.enqueue({
+      write: () => store.markAcked(this.ackPersist.seq),
+      done: () => {
+        this.ackPersist.queued = false;
+      },
+    });
+  }
+
+  // ---- receiving -----------------------------------------------------------------------------
+
+  private inboundFor(stream: string): InboundSequence {
+    let s = this.inbound.get(stream);
+    if (!s) {
+      s = new InboundSequence(this.r!.store.streamIn(stream).last_seq);
+      this.inbound.set(stream, s);
+    }
+    return s;
+  }
+
+  private onData(session: PathSession, env: Envelope, legacy: boolean): void {
+    if (this.state !== 'running') return;
+    if (legacy || this.opts.legacy) {
+      this.deliver(env, { path: session.path, redelivered: false }); // 1.0: no seq, handed over as it comes
+      return;
+    }
+    const h = env.header;
+    const seqs = this.inboundFor(h.stream);
+    const verdict = seqs.classify(h.seq);
+    if (verdict !== 'next') {
+      // Already stored: acknowledge again. Past a hole: drop it and say where we are (go-back-N).
+      if (verdict === 'duplicate') this.counts.duplicates++;
+      else this.counts.gaps++;
+      session.sendAck(seqs.lastCommitted);
+      return;
+    }
+    seqs.accept(h.seq);
+    const { store, commit } = this.r!;
+    commit.enqueue({
+      write: () => store.insertInbox(env, Date.now()),
+      done: (err) => {
+        if (this.state !== 'running') return;
+        if (err) {
+          seqs.rollback(); // not stored: no ACK; Guardian's resend fills the hole
+          return;
+        }
+        seqs.commit(h.seq);
+        this.deliver(env, { path: session.path, redelivered: false });
+        this.queueAck(session, h.stream);
+      },
+    });
+  }
+
+  private onBadInput(session: PathSession, reason: string, detail: string, header: { stream?: string; seq?: number } | undefined, text: string | undefined): void {
+    this.counts.badInput++;
+    this.opts.log(`${this.opts.node_id}: bad input on ${session.path}: ${reason}: ${detail}`);
+    const { store, commit } = this.r!;
+    const stream = header?.stream;
+    const seq = header?.seq;
+    // A message that breaks the schema is stored aside and acknowledged, so it never stalls the
+    // stream (PROTOCOL.md 7); a bad checksum or signature is not acknowledged: Guardian resends.
+    if (reason !== 'BAD_MESSAGE' || stream === undefined || seq === undefined || seq <= 0) return;
+    const seqs = this.inboundFor(stream);
+    if (seqs.classify(seq) !== 'next') {
+      session.sendAck(seqs.lastCommitted);
+      return;
+    }
+    seqs.accept(seq);
+    commit.enqueue({
+      write: () => store.deadLetter(session.path, reason, detail, text, stream, seq, Date.now()),
+      done: (err) => {
+        if (this.state !== 'running') return;
+        if (err) return seqs.rollback();
+        seqs.commit(seq);
+        this.queueAck(session, stream);
+      },
+    });
+  }
+
+  /** ACKs leave once per batch, after the commit (cumulative: the latest mark says it all). */
+  private queueAck(session: PathSession, stream: string): void {
+    this.ackDue.set(session, stream);
+    if (this.ackFlushScheduled) return;
+    this.ackFlushScheduled = true;
+    queueMicrotask(() => {
+      this.ackFlushScheduled = false;
+      for (const [s, st] of this.ackDue) s.sendAck(this.inboundFor(st).lastCommitted);
+      this.ackDue.clear();
+    });
+  }
+
+  private deliver(env: Envelope, info: DeliveryInfo): void {
+    this.counts.delivered++;
+    for (const h of this.handlers) {
+      try {
+        h(env, info);
+      } catch (err) {
+        // The application's bug must not break the stream: the message is stored and acknowledged.
+        this.opts.log(`${this.opts.node_id}: onMessage threw on ${env.header.message_id}: ${(err as Error).message}`);
+      }
+    }
+    for (const q of this.iterators) q.push(env);
+    if (env.header.seq > 0) {
+      this.deliveredUpTo.set(env.header.stream, env.header.seq);
+      this.queueDeliveredWrite();
+    }
+  }
+
+  private queueDeliveredWrite(): void {
+    if (this.deliveredWriteQueued || this.deliveredUpTo.size === 0 || !this.r) return;
+    this.deliveredWriteQueued = true;
+    const { store, commit } = this.r;
+    commit.enqueue({
+      write: () => {
+        for (const [stream, seq] of this.deliveredUpTo) store.markDelivered(stream, seq);
+      },
+      done: () => {
+        this.deliveredWriteQueued = false;
+      },
+    });
+  }
+
+  // ---- waiting and reporting -----------------------------------------------------------------
+
+  /** Resolves when every message sent so far is stored and acknowledged by Guardian. */
+  whenIdle(timeout_ms?: number): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (): void => {
+        if (timer) clearTimeout(timer);
+        resolve();
+      };
+      this.idleWaiters.push(done);
+      if (timeout_ms !== undefined) {
+        timer = setTimeout(() => {
+          this.idleWaiters = this.idleWaiters.filter((w) => w !== done);
+          const s = this.stats();
+          reject(new Error(`peer ${this.opts.node_id}: not idle after ${timeout_ms} ms (acked ${s.acked_seq} of ${s.next_seq - 1}, active path ${s.active_path ?? 'none'})`));
+        }, timeout_ms);
+      }
+    });
+  }
+
+  private isIdle(): boolean {
+    return this.state === 'running' && this.pendingSends === 0 && this.r!.queue.unacked === 0;
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length > 0 && this.isIdle()) this.releaseIdleWaiters();
+  }
+
+  private releaseIdleWaiters(): void {
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const f of w) f();
+  }
+
+  stats(): PeerStats {
+    const now = this.now_ms();
+    const q = this.r?.queue;
+    return {
+      node_id: this.opts.node_id,
+      role: this.opts.role,
+      tier: this.opts.tier ?? null,
+      legacy: this.opts.legacy,
+      guardian_node_id: this.guardianStream ?? null,
+      active_path: this.active?.path ?? null,
+      next_seq: q?.next ?? 0,
+      acked_seq: q?.acked ?? 0,
+      unacked: q?.unacked ?? 0,
+      in_flight: q?.inFlight ?? 0,
+      last_seq_received: this.guardianStream !== undefined ? (this.inbound.get(this.guardianStream)?.lastCommitted ?? 0) : 0,
+      delivered: this.counts.delivered,
+      duplicates_dropped: this.counts.duplicates,
+      gaps_dropped: this.counts.gaps,
+      bad_input: this.counts.badInput,
+      failovers: this.counts.failovers,
+      resend_timeouts: this.counts.resendTimeouts,
+      guardian_errors: { ...this.guardianErrors },
+      paths: [...this.sessions.values()].map((s) => pathSnapshot(s, now, s === this.active)),
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export { FakeClient, type FakeClientOptions } from './FakeClient';
+export { SCENARIOS, OPEN_INCIDENT_ID, type ScenarioName } from './fixtures/scenario';

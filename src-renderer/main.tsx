@@ -1,0 +1,15 @@
+// Entry point: pick the client (Electron bridge, fixtures with ?fake=1, or the service) and render.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { chooseClient } from './client';
+import { App } from './app/App';
+import './app/styles.css';
+
+const client = chooseClient(window);
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <App client={client} />
+  </StrictMode>,
+);

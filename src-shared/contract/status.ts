@@ -1,0 +1,105 @@
+// GET /api/status: the whole picture in one object. The first block is DESIGN.md section 4
+// field for field; the optional block after it is what the console needs for detail. A server
+// that sends only section 4 still renders (panels say "no data"); the console is best fed both.
+import type { AgentConsensus, AgentVoteSummary } from './agents';
+import type { GateDetail } from './gates';
+import type { StatusIncidentEvent } from './incidents';
+import type { SloSample } from './metrics';
+import type { GateName, IsoTs, Mode, PathName, SignalTier } from './modes';
+import type { Peer } from './peers';
+
+export interface PathMetrics {
+  healthy: boolean;
+  latency_ms?: number;
+  drop_pct?: number;
+  retries?: number;
+  acks_per_s?: number;
+  last_error?: string | null;
+  queue_depth?: number;
+}
+
+export interface Routes {
+  active: PathName;
+  standby: PathName[];
+  metrics: Partial<Record<PathName, PathMetrics>>;
+}
+
+export interface BufferStatus {
+  depth: number;
+  enq_per_s: number;
+  deq_per_s: number;
+  oldest_age_s: number;
+}
+
+export interface Policy {
+  recover_threshold: number;
+  dwell_seconds: number;
+}
+
+/** The last time the router changed the active path, and why. */
+export interface PathSwitch {
+  ts: IsoTs;
+  from: PathName;
+  to: PathName;
+  reason: string;
+  actor: 'guardian' | 'operator';
+}
+
+export interface RiskSummary {
+  veto_armed: boolean;
+  /** Live portfolio correlation, 0..1; the veto cap is `correlation_cap`. */
+  correlation: number;
+  correlation_cap: number;
+  slippage_bps: number;
+  slippage_cap_bps: number;
+}
+
+/** What operator controls currently hold (so the console can offer "resume" only when held). */
+export interface ControlsState {
+  entries_held: boolean;
+  drain_buffer_first: boolean;
+  kill_switch_engaged: boolean;
+  pinned_mode: Mode | null;
+  forced_path: PathName | null;
+}
+
+export interface BrokerStatus {
+  name: string;
+  connected: boolean;
+  rtt_ms: number | null;
+  clock_skew_ms: number | null;
+}
+
+export interface StatusCore {
+  mode: Mode;
+  overall_score: number;
+  scores: Record<GateName, number>;
+  routes: Routes;
+  buffer: BufferStatus;
+  /** Recent mode changes, newest first. The full incidents come from `incidentsRecent`. */
+  incidents: StatusIncidentEvent[];
+  agent_votes: Record<string, AgentVoteSummary>;
+  policy: Policy;
+}
+
+export interface StatusDetail {
+  /** Server time of the pulse this status describes. */
+  ts?: IsoTs;
+  pulse_ms?: number;
+  /** True when the service runs with the simulator (`guardian serve --demo`): fault injection allowed. */
+  demo?: boolean;
+  version?: string;
+  gates?: Partial<Record<GateName, GateDetail>>;
+  peers?: Peer[];
+  active_tier?: SignalTier;
+  last_switch?: PathSwitch | null;
+  risk?: RiskSummary;
+  controls?: ControlsState;
+  consensus?: AgentConsensus;
+  slo?: SloSample;
+  broker?: BrokerStatus;
+  /** Ids of incidents not yet closed, newest first. */
+  open_incident_ids?: string[];
+}
+
+export type GuardianStatus = StatusCore & StatusDetail;
