@@ -21,12 +21,14 @@ export default defineConfig({
     },
   },
   preload: {
+    // A sandboxed renderer (contextIsolation + sandbox) can only run a CommonJS preload with
+    // nothing to require but electron: so bundle everything, and emit out/preload/index.cjs.
     build: {
       outDir: resolve(here, 'out/preload'),
-      externalizeDeps: { include: NATIVE },
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(here, 'src-main/preload/index.ts') },
-        external: NATIVE,
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },

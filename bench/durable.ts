@@ -1,6 +1,6 @@
 // The data plane's own figures: signal peer -> Guardian (its own process) -> simulated EA, every
 // message stored with synchronous=FULL and acknowledged at each hop.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PeerClient } from '../src-main/sim/peer';
@@ -86,10 +86,23 @@ const pct = (xs: number[], p: number) => {
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Sustained throughput: as fast as the windows allow, for duration_ms. */
-export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs_per_s: number; lost: number; duplicated: number }> {
+/** User + system CPU milliseconds of a process, from /proc (Linux); NaN elsewhere. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    if (process.env.BENCH_CPU_DEBUG) process.stderr.write(`cpu ${pid}: user ${fields[11]} sys ${fields[12]}\n`);
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ=100
+  } catch {
+    return NaN;
+  }
+}
+
+export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs_per_s: number; durable_guardian_cpu_us_per_msg: number; durable_peers_cpu_us_per_msg: number; lost: number; duplicated: number }> {
   const r = await rig(['socket']);
   try {
     const sent: number[] = [];
+    const guardianCpu0 = cpuMsOf(r.guardian.child.pid);
+    const peersCpu0 = (process.cpuUsage().user + process.cpuUsage().system) / 1000;
     const t0 = performance.now();
     const startCount = r.received.length;
     while (performance.now() - t0 < duration_ms) {
@@ -108,9 +121,16 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
     }
     const deliveredInWindow = r.received.length - startCount;
     const elapsed_s = (performance.now() - t0) / 1000;
+    const cpu = { guardian_ms: cpuMsOf(r.guardian.child.pid) - guardianCpu0, peers_ms: (process.cpuUsage().user + process.cpuUsage().system) / 1000 - peersCpu0 };
     await until(() => r.received.length >= sent.length, 60_000).catch(() => undefined);
     const a = audit(sent, r.received);
-    return { durable_msgs_per_s: Math.round(deliveredInWindow / elapsed_s), lost: a.lost, duplicated: a.duplicated };
+    return {
+      durable_msgs_per_s: Math.round(deliveredInWindow / elapsed_s),
+      // CPU time per message delivered: what the figure costs, whatever else the machine runs.
+      durable_guardian_cpu_us_per_msg: Math.round((cpu.guardian_ms * 1000) / deliveredInWindow),
+      durable_peers_cpu_us_per_msg: Math.round((cpu.peers_ms * 1000) / deliveredInWindow),
+      lost: a.lost, duplicated: a.duplicated,
+    };
   } finally {
     await r.close();
   }

@@ -2,6 +2,7 @@
 # Builds the Guardian bridge library and runs its tests, all under native/build/ (gitignored).
 #
 #   native/build.sh             host build (Linux: libguardian_bridge.so) + CTest + koffi smoke test
+#                               + cross-check against the TypeScript codec + interop with Guardian
 #   native/build.sh --windows   also cross-compile guardian_bridge.dll for 32-bit (MT4) and 64-bit
 #                               Windows with mingw-w64; if wine64 is installed the 64-bit tests run
 #                               under it
@@ -54,8 +55,14 @@ repo=$(cd "$here/.." && pwd)
 if command -v node >/dev/null 2>&1 && [ -d "$repo/node_modules/koffi" ] && [ -n "$lib" ]; then
   step "koffi smoke test (Node loads the library)"
   node "$src/tests/koffi_smoke.mjs" "$lib"
+  if [ -x "$repo/node_modules/.bin/tsx" ] && [ -d "$repo/src-shared/protocol" ]; then
+    step "cross-check with the TypeScript codec (src-shared/protocol)"
+    (cd "$repo" && node_modules/.bin/tsx native/bridge/tests/crosscheck.ts "$lib")
+    step "interop with a real Guardian on socket, pipe and spool"
+    (cd "$repo" && node_modules/.bin/tsx native/bridge/tests/interop.ts "$lib")
+  fi
 else
-  step "koffi smoke test skipped (needs node and npm install at the repo root)"
+  step "koffi smoke test and TypeScript cross-check skipped (need node and npm install at the repo root)"
 fi
 
 if [ "$asan" = 1 ]; then

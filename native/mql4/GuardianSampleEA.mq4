@@ -16,6 +16,7 @@ input string InpHost      = "127.0.0.1";        // Guardian socket host
 input int    InpPort      = 9999;               // Guardian socket port
 input string InpPipe      = "guardian-bridge";  // Guardian named pipe (\\.\pipe\...)
 input string InpHmacKey   = "";                 // shared key ("" = none)
+input string InpSpool     = "guardian\\spool";  // spool dir under MQL4\Files (one per EA)
 input int    InpTimerMs   = 200;                // poll interval
 input double InpMaxLots   = 1.0;                // cap on any order size
 input int    InpSlippage  = 3;                  // points
@@ -65,9 +66,9 @@ int OnInit()
      }
    g_node=SafeId(InpNodeId!="" ? InpNodeId : "ea-"+IntegerToString(AccountNumber())+"-"+Symbol());
    g_maxLots=InpMaxLots;
-   string base=TerminalInfoString(TERMINAL_DATA_PATH)+"\\MQL4\\Files\\guardian";
-   g_spool=base+"\\spool";
-   g_h=gb_open_w(g_node,base+"\\state-"+g_node,InpHmacKey);
+   string files=TerminalInfoString(TERMINAL_DATA_PATH)+"\\MQL4\\Files\\";
+   g_spool=files+InpSpool;
+   g_h=gb_open_w(g_node,files+"guardian\\state-"+g_node,InpHmacKey);
    if(g_h==0)
      {
       Print("Guardian: ",GbLastError(0));

@@ -61,6 +61,20 @@ describe('the simulator with the real Guardian', () => {
     expect(ea.client.stats().guardian_errors).toEqual({});
   });
 
+  it('bad input from the peer gets a clear ERROR; an oversize frame costs only a reconnect', async () => {
+    const { ea } = startPair(streamPaths());
+    await waitUntil(() => ea.client.stats().active_path === 'socket', 3000, 'greeted');
+    ea.faults.sendGarbage('socket');
+    await waitUntil(() => ea.client.stats().guardian_errors.BAD_JSON === 1, 2000, 'ERROR BAD_JSON');
+    ea.faults.corruptNext(1);
+    await waitUntil(() => ea.client.stats().guardian_errors.BAD_CHECKSUM === 1, 2000, 'ERROR BAD_CHECKSUM (the next STATUS)');
+    ea.faults.sendOversize('pipe');
+    await waitUntil(() => ea.client.stats().guardian_errors.FRAME_SIZE === 1, 2000, 'ERROR FRAME_SIZE');
+    await waitUntil(() => ea.client.stats().paths.find((p) => p.path === 'pipe')!.connects === 2, 3000, 'the pipe reconnected');
+    await ea.client.whenIdle(3000); // the corrupted STATUS was resent and acknowledged
+    expect(ea.client.stats().paths.find((p) => p.path === 'socket')!.connects).toBe(1); // garbage kept the link
+  });
+
   it('works over the spool alone', async () => {
     const { ea, sig } = startPair({ spool: { dir: guardian.listening.spool!, poll_ms: 20, stale_ms: 1000 } });
     await waitUntil(() => ea.client.stats().active_path === 'spool', 3000, 'the EA greeted on the spool');
@@ -68,6 +82,10 @@ describe('the simulator with the real Guardian', () => {
     const sent = await sig.emit(5);
     await waitUntil(() => ea.receivedSignals().length === 5, 5000, '5 signals over the spool');
     expect(ea.receivedSignals().map((r) => r.signal_id)).toEqual(ids(sent));
+    await ea.client.whenIdle(4000);
+    // A corrupt line is refused (no ACK past it); the resend rewrites it under the same name.
+    ea.faults.corruptNext(1);
+    await waitUntil(() => ea.client.stats().resend_timeouts >= 1, 3000, 'a resend timeout');
     await ea.client.whenIdle(4000);
   });
 

@@ -27,11 +27,11 @@ export function Deck() {
           <TopologyMap />
           <GatesPanel />
           <SloStrip />
-          <div className="row-3">
+          <div className="row-2">
             <RouterPanel />
             <ConsensusPanel />
           </div>
-          <div className="row-3">
+          <div className="row-2">
             <AuditLog />
             <div className="stack">
               <AdvicePanel />

@@ -1,11 +1,11 @@
 // What every client shares: the named calls (each one line over `call`), local validation of
-// controls, and the listener sets for events and connection state.
+// controls, the listener sets for events and connection state, and the reconnect timer.
 import {
   validateControl,
   type ApiName, type ApiRequest, type ApiResponse, type ControlCall, type ControlName, type ControlRequest,
   type ControlResponse, type ReportRequest, type StreamEvent,
 } from '../../src-shared/contract';
-import { initialConnection } from './connection';
+import { DEFAULT_BACKOFF, connectionLost, connectionRetrying, initialConnection, type BackoffPolicy } from './connection';
 import type { ConnectionInfo, ConnectionListener, GuardianClient, StreamListener } from './types';
 
 export abstract class BaseClient implements GuardianClient {
@@ -17,10 +17,17 @@ export abstract class BaseClient implements GuardianClient {
 
   private readonly listeners = new Set<StreamListener>();
   private readonly connectionListeners = new Set<ConnectionListener>();
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   protected connection: ConnectionInfo;
+  protected readonly now: () => number;
+  private readonly random: () => number;
+  private readonly backoff: BackoffPolicy;
 
-  protected constructor(protected readonly now: () => number = Date.now) {
-    this.connection = initialConnection(now());
+  protected constructor(options: ClientTiming = {}) {
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.connection = initialConnection(this.now());
   }
 
   getStatus() { return this.call('status', {}); }
@@ -63,4 +70,32 @@ export abstract class BaseClient implements GuardianClient {
     this.connection = next;
     for (const listener of this.connectionListeners) listener(next);
   }
+
+  /** The link failed: count it, show it, and run `retry` when the backoff says so. */
+  protected scheduleRetry(error: string, retry: () => void): void {
+    const next = connectionLost(this.connection, this.now(), error, this.random, this.backoff);
+    this.setConnection(next);
+    this.cancelRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.setConnection(connectionRetrying(this.connection));
+      retry();
+    }, Math.max(0, (next.retry_at_ms ?? 0) - this.now()));
+  }
+
+  protected get retryPending(): boolean {
+    return this.retryTimer !== null;
+  }
+
+  protected cancelRetry(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+}
+
+/** The clock, randomness and backoff a client runs on: injectable, so tests are deterministic. */
+export interface ClientTiming {
+  now?: () => number;
+  random?: () => number;
+  backoff?: BackoffPolicy;
 }

@@ -4,8 +4,8 @@ import {
   EVENT_STREAM, parseStreamEvent, toHttpRequest,
   type ApiName, type ApiRequest, type ApiResponse, type ControlResponse,
 } from '../../src-shared/contract';
-import { BaseClient } from './base';
-import { DEFAULT_BACKOFF, connectionLost, connectionOpened, connectionRetrying, type BackoffPolicy } from './connection';
+import { BaseClient, type ClientTiming } from './base';
+import { connectionOpened, connectionRetrying } from './connection';
 
 /** The part of a WebSocket the client uses, so tests can hand it a fake one. */
 export interface SocketLike {
@@ -17,15 +17,12 @@ export interface SocketLike {
 }
 export type SocketFactory = (url: string, protocols: string[]) => SocketLike;
 
-export interface HttpClientOptions {
+export interface HttpClientOptions extends ClientTiming {
   /** e.g. "http://127.0.0.1:8787": the page's own origin in practice. */
   origin: string;
   token: string | null;
   fetch?: typeof fetch;
   openSocket?: SocketFactory;
-  random?: () => number;
-  now?: () => number;
-  backoff?: BackoffPolicy;
 }
 
 export class GuardianApiError extends Error {
@@ -41,21 +38,16 @@ export class HttpClient extends BaseClient {
   private readonly token: string | null;
   private readonly fetchFn: typeof fetch;
   private readonly openSocket: SocketFactory;
-  private readonly random: () => number;
-  private readonly backoff: BackoffPolicy;
   private socket: SocketLike | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private started = false;
   private closed = false;
 
   constructor(options: HttpClientOptions) {
-    super(options.now);
+    super(options);
     this.origin = options.origin.replace(/\/$/, '');
     this.token = options.token;
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
     this.openSocket = options.openSocket ?? ((url, protocols) => new WebSocket(url, protocols));
-    this.random = options.random ?? Math.random;
-    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
   }
 
   async call<N extends ApiName>(name: N, request: ApiRequest<N>): Promise<ApiResponse<N>> {
@@ -95,14 +87,14 @@ export class HttpClient extends BaseClient {
 
   reconnectNow(): void {
     if (!this.started || this.closed || this.socket) return;
-    this.clearRetry();
+    this.cancelRetry();
     this.setConnection(connectionRetrying(this.connection));
     this.connect();
   }
 
   close(): void {
     this.closed = true;
-    this.clearRetry();
+    this.cancelRetry();
     const socket = this.socket;
     this.socket = null;
     socket?.close();
@@ -116,7 +108,7 @@ export class HttpClient extends BaseClient {
     try {
       socket = this.openSocket(url, protocols);
     } catch (err) {
-      this.lost(err instanceof Error ? err.message : String(err));
+      this.scheduleRetry(err instanceof Error ? err.message : String(err), () => this.connect());
       return;
     }
     this.socket = socket;
@@ -134,24 +126,8 @@ export class HttpClient extends BaseClient {
       if (this.socket !== socket) return;
       this.socket = null;
       if (this.closed) return;
-      this.lost(ev.reason ? ev.reason : ev.code ? `${lastError} (code ${ev.code})` : lastError);
+      this.scheduleRetry(ev.reason ? ev.reason : ev.code ? `${lastError} (code ${ev.code})` : lastError, () => this.connect());
     };
-  }
-
-  private lost(error: string): void {
-    const next = connectionLost(this.connection, this.now(), error, this.random, this.backoff);
-    this.setConnection(next);
-    this.clearRetry();
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.setConnection(connectionRetrying(this.connection));
-      this.connect();
-    }, Math.max(0, (next.retry_at_ms ?? 0) - this.now()));
-  }
-
-  private clearRetry(): void {
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
   }
 }
 

@@ -2,26 +2,15 @@
 // not drop like a socket, but the control plane behind it can restart: a failed call marks the
 // link down and a status probe, backing off, brings it back.
 import type { ApiName, ApiRequest, ApiResponse, GuardianBridgeApi } from '../../src-shared/contract';
-import { BaseClient } from './base';
-import { DEFAULT_BACKOFF, connectionLost, connectionOpened, connectionRetrying, type BackoffPolicy } from './connection';
-
-export interface IpcClientOptions {
-  random?: () => number;
-  now?: () => number;
-  backoff?: BackoffPolicy;
-}
+import { BaseClient, type ClientTiming } from './base';
+import { connectionOpened, connectionRetrying } from './connection';
 
 export class IpcClient extends BaseClient {
   readonly kind = 'ipc' as const;
   private unsubscribe: (() => void) | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly random: () => number;
-  private readonly backoff: BackoffPolicy;
 
-  constructor(private readonly bridge: GuardianBridgeApi, options: IpcClientOptions = {}) {
-    super(options.now);
-    this.random = options.random ?? Math.random;
-    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+  constructor(private readonly bridge: GuardianBridgeApi, options: ClientTiming = {}) {
+    super(options);
   }
 
   async call<N extends ApiName>(name: N, request: ApiRequest<N>): Promise<ApiResponse<N>> {
@@ -46,13 +35,13 @@ export class IpcClient extends BaseClient {
 
   reconnectNow(): void {
     if (this.connection.state === 'live' || !this.unsubscribe) return;
-    this.clearRetry();
+    this.cancelRetry();
     this.setConnection(connectionRetrying(this.connection));
     this.probe();
   }
 
   close(): void {
-    this.clearRetry();
+    this.cancelRetry();
     this.unsubscribe?.();
     this.unsubscribe = null;
   }
@@ -66,18 +55,8 @@ export class IpcClient extends BaseClient {
   }
 
   private markLost(error: string): void {
-    if (this.retryTimer !== null || !this.unsubscribe) return;
-    const next = connectionLost(this.connection, this.now(), error, this.random, this.backoff);
-    this.setConnection(next);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.setConnection(connectionRetrying(this.connection));
-      this.probe();
-    }, Math.max(0, (next.retry_at_ms ?? 0) - this.now()));
-  }
-
-  private clearRetry(): void {
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    // Several calls can fail at once: one failure counts, one probe is scheduled.
+    if (this.retryPending || !this.unsubscribe) return;
+    this.scheduleRetry(error, () => this.probe());
   }
 }

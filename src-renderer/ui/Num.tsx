@@ -4,6 +4,7 @@ import { fmtUnit, numberTip } from './format';
 export interface NumProps {
   value: number | null | undefined;
   unit?: string;
+  /** Fixed decimals; left out, as many as the value needs (at most two). */
   digits?: number;
   /** What the number is, in plain English ("p95 bridge latency over the last 5 min"). */
   label: string;
@@ -12,7 +13,7 @@ export interface NumProps {
   className?: string;
 }
 
-export function Num({ value, unit = '', digits = 0, label, budget, budgetWord, className }: NumProps) {
+export function Num({ value, unit = '', digits, label, budget, budgetWord, className }: NumProps) {
   const tip = numberTip(label, value, unit, digits, budget, budgetWord);
   return (
     <span className={className ? `num ${className}` : 'num'} title={tip}>

@@ -33,7 +33,7 @@ export function Sparkline({ series, label, width, height, reference, domain, dig
     : `${label}: no history yet`;
   return (
     <div className={className ? `sparkline ${className}` : 'sparkline'} title={tip} style={{ width, height }}>
-      <LineChart width={width} height={height} data={data} margin={{ top: 2, right: 1, bottom: 2, left: 1 }}>
+      <LineChart width={width} height={height} data={data} margin={{ top: 2, right: 1, bottom: 2, left: 1 }} accessibilityLayer={false}>
         <YAxis hide domain={domain ?? ['auto', 'auto']} />
         {reference !== undefined && <ReferenceLine y={reference} stroke="var(--muted)" strokeDasharray="2 3" ifOverflow="extendDomain" />}
         <Line type="linear" dataKey="v" stroke="currentColor" strokeWidth={1.25} dot={false} isAnimationActive={false} connectNulls={false} />

@@ -15,7 +15,11 @@ export interface VirtualListProps {
   overscan?: number;
   label: string;
   className?: string;
+  /** ARIA roles: a list by default; a table's body passes 'rowgroup' and 'presentation'. */
+  roles?: { list: 'list' | 'rowgroup'; item: 'listitem' | 'presentation' };
 }
+
+const LIST_ROLES = { list: 'list', item: 'listitem' } as const;
 
 /** offsets[i] = top of row i; offsets[count] = total height. */
 export function rowOffsets(count: number, itemHeight: number | ((index: number) => number)): Float64Array {
@@ -40,7 +44,7 @@ export function visibleRange(offsets: Float64Array, top: number, height: number,
   return [Math.max(0, lo - overscan), Math.min(count, Math.max(end, lo + 1) + overscan)];
 }
 
-export function VirtualList({ count, itemHeight, renderItem, getKey, height, overscan = 4, label, className }: VirtualListProps) {
+export function VirtualList({ count, itemHeight, renderItem, getKey, height, overscan = 4, label, className, roles = LIST_ROLES }: VirtualListProps) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [measured, setMeasured] = useState(0);
@@ -64,9 +68,9 @@ export function VirtualList({ count, itemHeight, renderItem, getKey, height, ove
     rows.push(
       <div
         key={getKey ? getKey(i) : i}
-        role="listitem"
-        aria-setsize={count}
-        aria-posinset={i + 1}
+        role={roles.item}
+        aria-setsize={roles.item === 'listitem' ? count : undefined}
+        aria-posinset={roles.item === 'listitem' ? i + 1 : undefined}
         className="vrow"
         style={{ position: 'absolute', top: offsets[i], left: 0, right: 0, height: offsets[i + 1]! - offsets[i]! }}
       >
@@ -83,7 +87,7 @@ export function VirtualList({ count, itemHeight, renderItem, getKey, height, ove
       tabIndex={0}
       aria-label={label}
     >
-      <div role="list" aria-label={label} style={{ position: 'relative', height: offsets[count] }}>
+      <div role={roles.list} aria-label={label} style={{ position: 'relative', height: offsets[count] }}>
         {rows}
       </div>
     </div>

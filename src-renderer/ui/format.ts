@@ -1,12 +1,23 @@
 // Number and time formatting in the desk's words: units always shown, times in UTC.
 
-export function fmtNum(value: number | null | undefined, digits = 0): string {
+/** The decimals a value needs, at most two: 58.9 -> 1, 0.78 -> 2, 210 -> 0. */
+export function autoDigits(value: number): number {
+  for (let d = 0; d < 2; d++) {
+    const f = 10 ** d;
+    if (Math.abs(Math.round(value * f) - value * f) < 1e-9) return d;
+  }
+  return 2;
+}
+
+/** `digits` fixed, or left out for as many as the value needs (at most two). */
+export function fmtNum(value: number | null | undefined, digits?: number): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const d = digits ?? autoDigits(value);
+  return value.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 }
 
 /** "142 ms", "5.6%", "18 bps", "0.78": a value with its unit, spaced the way a trader reads it. */
-export function fmtUnit(value: number | null | undefined, unit: string, digits = 0): string {
+export function fmtUnit(value: number | null | undefined, unit: string, digits?: number): string {
   const n = fmtNum(value, digits);
   if (n === '—' || unit === '') return n;
   if (unit === '%' || unit === 'x') return `${n}${unit}`;
@@ -46,10 +57,10 @@ export function fmtStamp(iso: string | null | undefined): string {
 }
 
 /** The plain-English tooltip of a number: "p95 bridge latency over the last 5 min = 142 ms, budget 120 ms". */
-export function numberTip(label: string, value: number | null | undefined, unit: string, digits = 0, budget?: number | null, budgetWord = 'budget'): string {
+export function numberTip(label: string, value: number | null | undefined, unit: string, digits?: number, budget?: number | null, budgetWord = 'budget'): string {
   const v = fmtUnit(value, unit, digits);
   const head = value === null || value === undefined ? `${label}: no data` : `${label} = ${v}`;
-  return budget === null || budget === undefined ? head : `${head}, ${budgetWord} ${fmtUnit(budget, unit, digits)}`;
+  return budget === null || budget === undefined ? head : `${head}, ${budgetWord} ${fmtUnit(budget, unit)}`;
 }
 
 /** For a list row: recent times with their age ("02:01:46 · 1 m 36 s ago"), older ones by date. */

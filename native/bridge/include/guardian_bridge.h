@@ -140,11 +140,13 @@ GB_API int GB_CALL gb_last_peer_error(gb_client *c, char *out, int cap); /* last
 
 /* ---- spool path (PROTOCOL.md section 6) ----------------------------------------------------- */
 /* Applies <spool>/from_ea/ack (as a cumulative ACK, deleting acknowledged spool files), writes every
- * unacknowledged message not yet spooled into one <highest seq>.tmp renamed to .csv, and touches
- * <spool>/from_ea/heartbeat. Returns the number of messages written. */
+ * unacknowledged message not yet spooled as <first seq>.tmp renamed to .csv, and rewrites
+ * <spool>/from_ea/heartbeat ({"node_id","role":"EA","last_seq_received","ts"}: the greeting and
+ * liveness Guardian reads on this path). Returns the number of messages written. */
 GB_API int GB_CALL gb_spool_write(gb_client *c, const char *spool_dir);
 /* Reads the <spool>/to_ea/<seq>.csv files, delivers in-order messages to the queue (as gb_poll
- * does) and rewrites <spool>/to_ea/ack atomically. Returns the number newly delivered. */
+ * does), rewrites <spool>/to_ea/ack atomically when it moves, and the heartbeat as above.
+ * Returns the number newly delivered. */
 GB_API int GB_CALL gb_spool_read(gb_client *c, const char *spool_dir);
 
 /* ---- pure helpers (tests, cross-checks with the TypeScript codec) --------------------------- */
@@ -164,14 +166,18 @@ GB_API int GB_CALL gb_encode_message(const char *stream, long long seq, const ch
                                      const char *message_id, const char *timestamp,
                                      const char *payload_json, const char *hmac_key,
                                      char *out, int out_cap);
-/* Verifies a received body: 0, or GB_E_BAD_JSON / BAD_CHECKSUM / AUTH_FAILED / BAD_MESSAGE, in
- * that order of checks. */
+/* Verifies a received body: 0, or GB_E_BAD_CHECKSUM / BAD_JSON / AUTH_FAILED / BAD_MESSAGE, with
+ * the checks and the schema of Guardian's TypeScript codec (src-shared/protocol): a checksum
+ * trailer that is present is verified first, then UTF-8 JSON, a 1.2 body without the trailer,
+ * auth (a key given: required), the schema. */
 GB_API int GB_CALL gb_decode_check(const unsigned char *body, int len, const char *hmac_key);
 /* Envelope <-> spool line (9 tab-separated columns, no line terminator). */
 GB_API int GB_CALL gb_spool_line_encode(const char *envelope, int len, char *out, int out_cap);
-GB_API int GB_CALL gb_spool_line_check(const char *line, int len); /* 0 or BAD_CHECKSUM/BAD_MESSAGE */
+GB_API int GB_CALL gb_spool_line_check(const char *line, int len); /* 0, BAD_CHECKSUM, BAD_JSON, BAD_MESSAGE */
 
-/* ---- UTF-16 twins for MQL4 (lengths and capacities in UTF-16 code units) -------------------- */
+/* ---- UTF-16 twins for MQL4 (lengths and capacities in UTF-16 code units) --------------------
+ * gb_next_message_size() (bytes) is also enough UTF-16 units for gb_next_message_w(). NULL or
+ * "" for hmac_key means no key. A lone surrogate in an input string gives GB_E_ARG. */
 GB_API const gb_char16 *GB_CALL gb_version_w(void);
 GB_API gb_client *GB_CALL gb_open_w(const gb_char16 *node_id, const gb_char16 *state_dir,
                                     const gb_char16 *hmac_key);

@@ -79,6 +79,7 @@ static void destroy(gb_client *c)
     gbt_close(&c->t);
     gbf_free(&c->fr);
     gbp_unlock_dir(c->lock);
+    if (c->key) memset(c->key, 0, c->key_len); /* do not leave the shared key in freed memory */
     free(c->state_dir); free(c->outbox_dir); free(c->inbox_dir); free(c->dead_dir);
     free(c->key); free(c->inbox); free(c->tx); free(c->hello_extra); free(c->peer_error);
     free(c);
@@ -92,6 +93,7 @@ static int init(gb_client *c, const char *node_id, const char *state_dir, const 
     c->frame_timeout_ms = 5000;
     c->io_timeout_ms = 5000;
     c->silence_intervals = 3;
+    c->spool_ack = -1;
     c->t.fd = -1;
     c->state_dir = (char *)malloc(strlen(state_dir) + 1);
     if (!c->state_dir) return GB_E_NOMEM;
@@ -142,7 +144,7 @@ void GB_CALL gb_close(gb_client *c)
 {
     if (!gbc_valid(c)) return;
     registry_remove(c);
-    gb_disconnect(c);
+    gbs_drop(c);
     gbo_sync(c);
     destroy(c);
 }

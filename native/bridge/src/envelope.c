@@ -1,6 +1,6 @@
-/* The 1.2 envelope: building it with its trailers, and checking a received one in the order of
- * PROTOCOL.md section 7 (JSON, checksum, auth, schema). The trailers are positional byte
- * suffixes, so neither side needs canonical JSON. */
+/* The 1.2 envelope: building it with its trailers, and checking a received one (checksum, JSON,
+ * auth, schema: see gbe_decode). The trailers are positional byte suffixes, so neither side
+ * needs canonical JSON. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,84 +10,6 @@
 #define CK_LEN 29           /* ,"checksum":"CRC32: (19) + 8 hex + "} */
 #define AUTH_PREFIX ",\"auth\":\"HMAC-SHA256:"
 #define AUTH_LEN 86         /* ,"auth":"HMAC-SHA256: (21) + 64 hex + " */
-
-/* Required payload fields per type: name:kind, kind s string, i integer, n number, a array,
- * o object, p ping id (string or number), * anything. Enough to refuse what would break the
- * application; the control plane's schemas stay the full reference. */
-static const struct { const char *type; int kind; const char *fields; } TYPES[] = {
-    { "HELLO", GBE_CONTROL, "role:s node_id:s versions:a last_seq_received:i" },
-    { "HELLO_ACK", GBE_CONTROL, "version:s node_id:s last_seq_received:i" },
-    { "HEARTBEAT", GBE_CONTROL, "" },
-    { "ACK", GBE_CONTROL, "ack_seq:i" },
-    { "ERROR", GBE_CONTROL, "reason:s" },
-    { "STATUS", GBE_DATA, "ea_state:s" },
-    { "STATUS_REQUEST", GBE_DATA, "" },
-    { "STATUS_RESPONSE", GBE_DATA, "" },
-    { "TRADE", GBE_DATA, "event:s ticket:n symbol:s side:s lots:n" },
-    { "SIGNAL", GBE_DATA, "signal_id:s symbol:s action:s" },
-    { "COMMAND", GBE_DATA, "command:s" },
-    { "PARAM", GBE_DATA, "name:s value:*" },
-};
-#define NTYPES (sizeof TYPES / sizeof TYPES[0])
-
-int gbe_type_kind(const char *t)
-{
-    size_t i;
-    for (i = 0; t && i < NTYPES; i++) if (strcmp(TYPES[i].type, t) == 0) return TYPES[i].kind;
-    return GBE_UNKNOWN;
-}
-
-static int one_of(const char *v, const char *const *set)
-{
-    for (; *set; set++) if (strcmp(v, *set) == 0) return 1;
-    return 0;
-}
-
-static int check_fields(const char *fields, gbj_span payload)
-{
-    char name[40];
-    const char *f = fields;
-    while (*f) {
-        const char *colon = strchr(f, ':');
-        size_t n = (size_t)(colon - f);
-        char want = colon[1], k;
-        gbj_span v;
-        long long iv;
-        memcpy(name, f, n);
-        name[n] = '\0';
-        if (!gbj_get(payload, name, &v)) return -1;
-        k = gbj_kind(v);
-        if (want == 's' && k != 's') return -1;
-        if ((want == 'n' || want == 'i') && k != 'n') return -1;
-        if (want == 'i' && (gbj_int(v, &iv) != 0 || iv < 0)) return -1;
-        if (want == 'a' && k != 'a') return -1;
-        if (want == 'p' && k != 's' && k != 'n') return -1;
-        f = colon + 2;
-        while (*f == ' ') f++;
-    }
-    return 0;
-}
-
-static int check_payload(const char *type, gbj_span payload)
-{
-    static const char *const actions[] = { "BUY", "SELL", "CLOSE", "MODIFY", NULL };
-    static const char *const commands[] = { "HOLD_NEW_ENTRIES", "RESUME", "CANCEL_ALL", "FLATTEN", "PING", NULL };
-    char v[32];
-    gbj_span s;
-    size_t i;
-    for (i = 0; i < NTYPES; i++)
-        if (strcmp(TYPES[i].type, type) == 0 && check_fields(TYPES[i].fields, payload) != 0) return -1;
-    if (strcmp(type, "SIGNAL") == 0 && gbj_get(payload, "action", &s) &&
-        (gbj_string(s, v, sizeof v) < 0 || !one_of(v, actions))) return -1;
-    if (strcmp(type, "COMMAND") == 0 && gbj_get(payload, "command", &s) &&
-        (gbj_string(s, v, sizeof v) < 0 || !one_of(v, commands))) return -1;
-    if (strcmp(type, "HEARTBEAT") == 0) {
-        int ping = gbj_get(payload, "ping_id", &s);
-        if (ping && gbj_kind(s) != 's' && gbj_kind(s) != 'n') return -1;
-        if (!ping && !gbj_get(payload, "echo", &s)) return -1;
-    }
-    return 0;
-}
 
 int gbe_encode(char *out, size_t cap, const char *stream, long long seq, const char *type,
                const char *source, const char *destination, const char *message_id,
@@ -132,15 +54,19 @@ int gbe_encode(char *out, size_t cap, const char *stream, long long seq, const c
     return (int)b.len;
 }
 
-static int hex_run(const char *p, size_t n, int upper)
+/* The value of 8 hex digits of either case (the TypeScript codec reads both), or -1. */
+static long long hex8(const char *p)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
+    long long v = 0;
+    int i;
+    for (i = 0; i < 8; i++) {
         char ch = p[i];
-        int ok = (ch >= '0' && ch <= '9') || (upper ? (ch >= 'A' && ch <= 'F') : (ch >= 'a' && ch <= 'f'));
-        if (!ok) return 0;
+        int d = (ch >= '0' && ch <= '9') ? ch - '0' : (ch >= 'A' && ch <= 'F') ? ch - 'A' + 10
+              : (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10 : -1;
+        if (d < 0) return -1;
+        v = v * 16 + d;
     }
-    return 1;
+    return v;
 }
 
 static void header_fields(gbj_span root, gb_env *e)
@@ -158,53 +84,51 @@ static void header_fields(gbj_span root, gb_env *e)
     e->kind = gbe_type_kind(e->message_type);
 }
 
-static int schema(gb_env *e)
+/* With a key: the auth trailer must be there and match (hex of either case). */
+static int auth_ok(const char *body, size_t pre, const unsigned char *key, size_t key_len)
 {
-    static const char *const strs[] = { "timestamp", "message_id", "message_type", "source",
-                                        "destination", "stream", NULL };
-    const char *const *k;
-    gbj_span v;
-    if (gbj_kind(e->header) != 'o' || gbj_kind(e->payload) != 'o') return GB_E_BAD_MESSAGE;
-    for (k = strs; *k; k++)
-        if (!gbj_get(e->header, *k, &v) || gbj_kind(v) != 's') return GB_E_BAD_MESSAGE;
-    if (strcmp(e->version, GB_PROTOCOL_VERSION) != 0 || e->seq < 0 || !e->message_id[0] ||
-        !e->stream[0] || e->kind == GBE_UNKNOWN) return GB_E_BAD_MESSAGE;
-    /* Control messages carry seq 0 and data messages 1, 2, 3 ... (PROTOCOL.md 3). */
-    if ((e->kind == GBE_CONTROL) != (e->seq == 0)) return GB_E_BAD_MESSAGE;
-    return check_payload(e->message_type, e->payload) == 0 ? GB_OK : GB_E_BAD_MESSAGE;
+    unsigned char mac[32];
+    char hex[65];
+    int i, diff = 0;
+    if (pre < AUTH_LEN + 1 || memcmp(body + pre - AUTH_LEN, AUTH_PREFIX, AUTH_LEN - 65) != 0 ||
+        body[pre - 1] != '"') return 0;
+    gb__hmac_sha256(key, key_len, body, pre - AUTH_LEN, mac);
+    gb__hex(mac, 32, hex, 0);
+    for (i = 0; i < 64; i++) diff |= (body[pre - 65 + i] | 0x20) ^ hex[i]; /* A-F folds onto a-f */
+    return diff == 0;
 }
 
+/* Checks in the TypeScript codec's order (src-shared/protocol/envelope.ts), so both sides give
+ * the same reason: a checksum trailer that is there is verified first (a corruption that also
+ * broke the JSON is still BAD_CHECKSUM, and the sender resends); then UTF-8 and JSON; a 1.2 body
+ * (it has "header") without the trailer is BAD_CHECKSUM; then auth, then the schema. */
 int gbe_decode(const char *body, size_t len, const unsigned char *key, size_t key_len, gb_env *e)
 {
-    gbj_span root;
-    char want[9];
-    size_t pre;
+    gbj_span root, header;
+    size_t pre = len >= CK_LEN ? len - CK_LEN : 0;
+    int json_ok, has_ck;
     memset(e, 0, sizeof *e);
     e->seq = -1;
-    if (!body || len == 0 || gbj_validate(body, len) != GB_OK) return GB_E_BAD_JSON;
+    if (!body || len == 0) return GB_E_BAD_JSON;
+    json_ok = gbj_validate(body, len) == GB_OK;
     root.p = body;
     root.n = len;
-    if (body[0] == '{') {
+    if (json_ok && body[0] == '{') {  /* best effort, so an ERROR can name the message */
         header_fields(root, e);
         gbj_get(root, "payload", &e->payload);
     }
-    if (len < CK_LEN || memcmp(body + len - CK_LEN, CK_PREFIX, CK_LEN - 10) != 0 ||
-        memcmp(body + len - 2, "\"}", 2) != 0 || !hex_run(body + len - 10, 8, 1))
-        return GB_E_BAD_CHECKSUM;
-    pre = len - CK_LEN;
-    snprintf(want, sizeof want, "%08X", (unsigned)gb__crc32(body, pre));
-    if (memcmp(want, body + len - 10, 8) != 0) return GB_E_BAD_CHECKSUM;
-    if (key && key_len > 0) {
-        unsigned char mac[32];
-        char hex[65];
-        if (pre < AUTH_LEN || memcmp(body + pre - AUTH_LEN, AUTH_PREFIX, 21) != 0 ||
-            body[pre - 1] != '"' || !hex_run(body + pre - 65, 64, 0))
-            return GB_E_AUTH_FAILED;
-        gb__hmac_sha256(key, key_len, body, pre - AUTH_LEN, mac);
-        gb__hex(mac, 32, hex, 0);
-        if (memcmp(hex, body + pre - 65, 64) != 0) return GB_E_AUTH_FAILED;
+    has_ck = len >= CK_LEN + 1 && memcmp(body + pre, CK_PREFIX, CK_LEN - 10) == 0 &&
+             memcmp(body + len - 2, "\"}", 2) == 0;
+    if (has_ck) {
+        long long declared = hex8(body + len - 10);
+        if (declared < 0 || (uint32_t)declared != gb__crc32(body, pre)) return GB_E_BAD_CHECKSUM;
     }
-    return schema(e);
+    if (!json_ok) return GB_E_BAD_JSON;
+    if (body[0] != '{') return GB_E_BAD_MESSAGE;        /* JSON, but not an object */
+    if (!gbj_get(root, "header", &header)) return GB_E_BAD_MESSAGE; /* not 1.2 (a 1.0 or other) */
+    if (!has_ck) return GB_E_BAD_CHECKSUM;
+    if (key && key_len > 0 && !auth_ok(body, pre, key, key_len)) return GB_E_AUTH_FAILED;
+    return gbe_schema(e);
 }
 
 int gbe_prepare_payload(const char *json, char **out, size_t *out_len)
@@ -231,7 +155,7 @@ int GB_CALL gb_encode_message(const char *stream, long long seq, const char *mes
     char id[GB_ID_MAX], ts[32], *payload = NULL;
     size_t plen = 0;
     int rc;
-    if (!stream || !stream[0] || strlen(stream) > GB_NODE_MAX || seq < 0 ||
+    if (!stream || !stream[0] || strlen(stream) >= GB_ID_MAX || seq < 0 ||
         !gbj_plain_id(message_type, 23) || !source || !destination || !out || out_cap <= 0)
         return GB_E_ARG;
     if (!message_id) {

@@ -19,7 +19,7 @@ struct gb_client {
     long long next_seq;           /* next seq of our stream */
     long long acked_seq;          /* Guardian stored everything up to here */
     long long last_seq_received;  /* last in-order seq of Guardian's stream stored here */
-    char peer_node[GB_NODE_MAX + 1]; /* Guardian's stream id, from HELLO_ACK */
+    char peer_node[GB_ID_MAX];    /* Guardian's stream id (a token), from HELLO_ACK */
     int state_dirty;
     long long deleted_upto;       /* outbox files at or below this are gone */
 
@@ -37,6 +37,8 @@ struct gb_client {
     char ping_id[GB_NODE_MAX + 24];
     char *hello_extra;            /* members merged into HELLO, without braces */
     long long spool_written;      /* highest seq already written to the spool */
+    int spool_scanned;            /* the spool's existing files were looked at */
+    long long spool_ack;          /* last value written to <spool>/to_ea/ack (-1: none yet) */
 
     int heartbeat_ms, frame_timeout_ms, io_timeout_ms, silence_intervals;
     long long stats[GB_STAT_COUNT];

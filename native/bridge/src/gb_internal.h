@@ -7,7 +7,7 @@
 #include "guardian_bridge.h"
 
 #define GB_NODE_MAX 64      /* node_id / stream length */
-#define GB_ID_MAX 160       /* message_id length we keep */
+#define GB_ID_MAX 520       /* a token (message_id, stream): 128 UTF-16 units, up to 512 bytes */
 #define GB_ERR_MAX 256
 
 /* ---- crc32.c, sha256.c ---------------------------------------------------------------------- */
@@ -17,14 +17,19 @@ void gb__hmac_sha256(const unsigned char *key, size_t key_len, const void *data,
                      unsigned char out[32]);
 void gb__hex(const unsigned char *in, size_t n, char *out, int upper); /* writes 2n chars + NUL */
 
-/* ---- json.c: a small validating reader and a bounded writer --------------------------------- */
+/* ---- json.c (reader), json_write.c (compaction, bounded builder) ---------------------------- */
 typedef struct { const char *p; size_t n; } gbj_span;   /* the raw bytes of one JSON value */
 
 int gbj_validate(const char *s, size_t n);               /* GB_OK or GB_E_BAD_JSON (UTF-8 checked) */
 int gbj_get(gbj_span obj, const char *key, gbj_span *out); /* 1 found (last duplicate wins), 0 not */
 char gbj_kind(gbj_span v);                               /* 's' 'n' 'o' 'a' 't' 'f' 'z'(null) */
 int gbj_string(gbj_span v, char *out, size_t cap);       /* decoded length, or -1 */
-int gbj_int(gbj_span v, long long *out);                 /* 0 ok (integer only), -1 not */
+int gbj_number(gbj_span v, int *is_int, long long *ival); /* 0 finite number, -1 not */
+int gbj_int(gbj_span v, long long *out);                 /* 0: a safe integer (JS), -1 not */
+/* A "token" (stream and message ids): a string of 1..128 UTF-16 units with no space or control
+ * character. Decoded length, or -1. */
+int gbj_token(gbj_span v, char *out, size_t cap);
+int gbj_token_text(const char *s);                       /* the same test on a C string */
 size_t gbj_compact(const char *s, size_t n, char *out);  /* drop whitespace outside strings */
 int gbj_plain_id(const char *s, size_t max);             /* 1 if [A-Za-z0-9._:-]{1,max} */
 
@@ -40,7 +45,7 @@ enum { GBE_UNKNOWN = 0, GBE_CONTROL = 1, GBE_DATA = 2 };
 typedef struct {
     gbj_span header, payload;
     char version[8], message_type[24], source[16], destination[16], timestamp[40];
-    char message_id[GB_ID_MAX], stream[GB_NODE_MAX + 1];
+    char message_id[GB_ID_MAX], stream[GB_ID_MAX];
     long long seq;            /* -1 when missing or not an integer */
     int kind;                 /* GBE_* of message_type */
 } gb_env;
@@ -52,6 +57,7 @@ int gbe_encode(char *out, size_t cap, const char *stream, long long seq, const c
                const char *timestamp, const char *payload, size_t payload_len,
                const unsigned char *key, size_t key_len);
 int gbe_decode(const char *body, size_t len, const unsigned char *key, size_t key_len, gb_env *e);
+int gbe_schema(gb_env *e);                               /* schema.c: GB_OK or GB_E_BAD_MESSAGE */
 int gbe_prepare_payload(const char *json, char **out, size_t *out_len); /* validate + compact */
 int gbe_spool_line(const char *body, size_t len, char *out, size_t cap);
 int gbe_from_spool_line(const char *line, size_t len, char *out, size_t cap, long long *seq);

@@ -1,6 +1,7 @@
-/* A small JSON reader and writer, just enough for the envelope: a strict validator (RFC 8259
- * grammar, UTF-8 checked, nesting bounded so hostile input cannot exhaust the stack), member
- * lookup over validated text, and a bounded builder. No allocation, no external dependency. */
+/* A small JSON reader, just enough for the envelope: a strict validator (RFC 8259 grammar, UTF-8
+ * checked, nesting bounded so hostile input cannot exhaust the stack), member lookup over
+ * validated text, and values read as JSON.parse reads them. No allocation, no dependency.
+ * The writing side is json_write.c. */
 #include <string.h>
 #include "gb_internal.h"
 
@@ -268,39 +269,84 @@ int gbj_string(gbj_span v, char *out, size_t cap)
     return (int)n;
 }
 
-int gbj_int(gbj_span v, long long *out)
+/* A number token as JSON.parse reads it: finite as a double (1e999 is not), and an integer when
+ * its value is whole and within 2^53 - 1 (so 1.0 and 1e3 are integers, as in JavaScript). The
+ * token grammar was validated already. Returns 0, or -1 if v is not a finite number. */
+int gbj_number(gbj_span v, int *is_int, long long *ival)
 {
-    size_t i = 0;
-    int neg = 0;
-    long long r = 0;
+    const char *p = v.p, *end = v.p + v.n;
+    char digits[40];
+    int nd = 0, neg = 0, all_zero = 1;
+    long long e10 = 0, exp = 0;
+    *is_int = 0;
+    *ival = 0;
     if (gbj_kind(v) != 'n') return -1;
-    if (v.p[0] == '-') { neg = 1; i = 1; }
-    if (i >= v.n) return -1;
-    for (; i < v.n; i++) {
-        int d;
-        if (v.p[i] < '0' || v.p[i] > '9') return -1; /* fraction or exponent: not an integer */
-        d = v.p[i] - '0';
-        if (r > (9007199254740991LL - d) / 10) return -1; /* beyond JS's exact integers */
-        r = r * 10 + d;
+    if (*p == '-') { neg = 1; p++; }
+    /* Significant digits (the first 39 are plenty for the integer and range tests), and the
+     * power of ten of the last one kept. */
+    for (; p < end && *p >= '0' && *p <= '9'; p++) {
+        if (*p != '0') all_zero = 0;
+        if (!all_zero) { if (nd < 39) digits[nd++] = *p; else e10++; }
     }
-    *out = neg ? -r : r;
+    if (p < end && *p == '.') {
+        for (p++; p < end && *p >= '0' && *p <= '9'; p++) {
+            if (*p != '0') all_zero = 0;
+            if (all_zero) e10--;                            /* 0.00ddd: shifts the exponent */
+            else if (nd < 39) { digits[nd++] = *p; e10--; } /* further digits: noise */
+        }
+    }
+    if (all_zero) { *is_int = 1; return 0; }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        int eneg = 0;
+        p++;
+        if (*p == '+' || *p == '-') eneg = *p++ == '-';
+        for (; p < end; p++) if (exp < 100000) exp = exp * 10 + (*p - '0');
+        e10 += eneg ? -exp : exp;
+    }
+    while (nd > 1 && digits[nd - 1] == '0') { nd--; e10++; }
+    /* value = digits * 10^e10, digits[0] != 0; its decimal magnitude is nd + e10 - 1. */
+    if (nd + e10 - 1 > 308) return -1;
+    if (nd + e10 - 1 == 308) {
+        static const char max[] = "17976931348623157";
+        int i, cmp = 0;
+        for (i = 0; i < 17 && !cmp; i++) cmp = (i < nd ? digits[i] : '0') - max[i];
+        if (cmp > 0) return -1;
+    }
+    if (e10 >= 0 && nd + e10 <= 16) {
+        long long r = 0;
+        int i;
+        for (i = 0; i < nd; i++) r = r * 10 + (digits[i] - '0');
+        for (i = 0; i < e10; i++) r *= 10;
+        if (r <= 9007199254740991LL) { *is_int = 1; *ival = neg ? -r : r; }
+    }
     return 0;
 }
 
-size_t gbj_compact(const char *s, size_t n, char *out)
+int gbj_int(gbj_span v, long long *out)
 {
-    size_t i, o = 0;
-    int in_str = 0;
-    for (i = 0; i < n; i++) {
-        char ch = s[i];
-        if (in_str) {
-            out[o++] = ch;
-            if (ch == '\\' && i + 1 < n) out[o++] = s[++i];
-            else if (ch == '"') in_str = 0;
-        } else if (ch == '"') { in_str = 1; out[o++] = ch; }
-        else if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r') out[o++] = ch;
+    int is_int;
+    long long x;
+    if (gbj_number(v, &is_int, &x) != 0 || !is_int) return -1;
+    *out = x;
+    return 0;
+}
+
+int gbj_token_text(const char *s)
+{
+    int units = 0;
+    if (!s || !*s) return 0;
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch <= 0x20 || ch == 0x7f) return 0;
+        if ((ch & 0xC0) != 0x80) units += ch >= 0xF0 ? 2 : 1; /* UTF-16 units, as JS counts */
     }
-    return o;
+    return units <= 128;
+}
+
+int gbj_token(gbj_span v, char *out, size_t cap)
+{
+    int n = gbj_string(v, out, cap);
+    return n > 0 && gbj_token_text(out) ? n : -1;
 }
 
 int gbj_plain_id(const char *s, size_t max)
@@ -314,47 +360,4 @@ int gbj_plain_id(const char *s, size_t max)
               ch == '.' || ch == '_' || ch == ':' || ch == '-')) return 0;
     }
     return 1;
-}
-
-void gbb_init(gbb *b, char *buf, size_t cap)
-{
-    b->p = buf; b->len = 0; b->cap = cap; b->overflow = 0;
-    if (cap) buf[0] = '\0';
-}
-
-void gbb_raw(gbb *b, const char *s, size_t n)
-{
-    if (b->overflow || b->len + n + 1 > b->cap) { b->overflow = 1; return; }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-void gbb_str(gbb *b, const char *s) { gbb_raw(b, s, strlen(s)); }
-
-void gbb_jstr(gbb *b, const char *s)
-{
-    gbb_raw(b, "\"", 1);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        char esc[8];
-        if (ch == '"' || ch == '\\') { esc[0] = '\\'; esc[1] = (char)ch; gbb_raw(b, esc, 2); }
-        else if (ch < 0x20) {
-            static const char hx[] = "0123456789abcdef";
-            memcpy(esc, "\\u00", 4); esc[4] = hx[ch >> 4]; esc[5] = hx[ch & 15];
-            gbb_raw(b, esc, 6);
-        } else gbb_raw(b, (const char *)&ch, 1);
-    }
-    gbb_raw(b, "\"", 1);
-}
-
-void gbb_int(gbb *b, long long v)
-{
-    char tmp[24];
-    int i = 23, neg = v < 0;
-    unsigned long long u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    tmp[i] = '\0';
-    do { tmp[--i] = (char)('0' + (int)(u % 10)); u /= 10; } while (u);
-    if (neg) tmp[--i] = '-';
-    gbb_str(b, tmp + i);
 }

@@ -13,6 +13,7 @@ static int pump(gb_client *c, int timeout_ms, int *delivered)
 {
     int reads = 0, rc = GB_OK;
     long long now;
+    if (!c->connected) return GB_E_NOT_CONNECTED;
     while (c->connected && rc == GB_OK && reads < MAX_READS_PER_POLL) {
         size_t cap;
         unsigned char *dst = gbf_space(&c->fr, &cap);
@@ -44,7 +45,8 @@ static int pump(gb_client *c, int timeout_ms, int *delivered)
     }
     if (gbo_sync(c) != GB_OK && rc == GB_OK) rc = GB_E_IO;
     if (rc == GB_OK) rc = gbs_send_ack(c);
-    if (rc != GB_OK || !c->connected) return rc;
+    if (rc != GB_OK) return rc;
+    if (!c->connected) return GB_E_CLOSED; /* a reply (ERROR, echo) failed to go out */
     now = gbp_mono_ms();
     if (c->fr.have > 0 && now - c->last_rx_ms > c->frame_timeout_ms) {
         gbs_drop(c);
@@ -122,15 +124,25 @@ void GB_CALL gb_disconnect(gb_client *c)
     if (gbc_valid(c)) gbs_drop(c);
 }
 
+/* The data messages an EA sends (PROTOCOL.md 4). */
+static int sendable(const char *t)
+{
+    static const char *const types[] = { "STATUS", "STATUS_REQUEST", "STATUS_RESPONSE", "TRADE", NULL };
+    const char *const *k;
+    for (k = types; t && *k; k++) if (strcmp(*k, t) == 0) return 1;
+    return 0;
+}
+
 long long GB_CALL gb_send(gb_client *c, const char *message_type, const char *payload_json)
 {
+    gb_env e;
     char id[GB_ID_MAX], ts[32], *payload = NULL;
     size_t plen = 0;
     long long seq;
     int n, rc;
     if (!gbc_valid(c)) return GB_E_ARG;
-    if (!message_type || gbe_type_kind(message_type) != GBE_DATA)
-        return gbc_fail(c, GB_E_ARG, "not a data message type: %.24s", message_type ? message_type : "(null)");
+    if (!sendable(message_type))
+        return gbc_fail(c, GB_E_ARG, "the EA does not send %.24s", message_type ? message_type : "(null)");
     rc = gbe_prepare_payload(payload_json, &payload, &plen);
     if (rc != GB_OK) return gbc_fail(c, rc, "payload is not a JSON object");
     seq = c->next_seq;
@@ -141,6 +153,9 @@ long long GB_CALL gb_send(gb_client *c, const char *message_type, const char *pa
                    "GUARDIAN", id, ts, payload, plen, c->key, c->key_len);
     free(payload);
     if (n < 0) return gbc_fail(c, n, "message over %d bytes", GB_MAX_FRAME);
+    /* Refused here, with a clear error, rather than dead-lettered by Guardian later. */
+    if (gbe_decode((const char *)c->tx + 4, (size_t)n, NULL, 0, &e) != GB_OK)
+        return gbc_fail(c, GB_E_BAD_MESSAGE, "%s payload breaks the schema", message_type);
     /* Store before the first send (PROTOCOL.md 5.1); the seq is only taken once stored. */
     if ((rc = gbo_store(c, seq, (const char *)c->tx + 4, (size_t)n)) != GB_OK) return rc;
     c->next_seq++;

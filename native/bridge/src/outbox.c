@@ -19,7 +19,7 @@ void gbo_seq_name(char out[GB_NAME_MAX], long long seq, const char *suffix)
 
 int gbo_save(gb_client *c)
 {
-    char buf[512];
+    char buf[1024];
     int n = snprintf(buf, sizeof buf,
                      STATE_MAGIC "\nnode_id %s\nnext_seq %lld\nacked_seq %lld\n"
                      "last_seq_received %lld\npeer_node %s\n",
@@ -69,7 +69,8 @@ static int load_state(gb_client *c)
             (strcmp(line, "acked_seq") == 0 && parse_ll(val, &c->acked_seq) != 0) ||
             (strcmp(line, "last_seq_received") == 0 && parse_ll(val, &c->last_seq_received) != 0))
             ok = 0;
-        if (strcmp(line, "peer_node") == 0 && strcmp(val, "-") != 0 && gbj_plain_id(val, GB_NODE_MAX))
+        if (strcmp(line, "peer_node") == 0 && strcmp(val, "-") != 0 && gbj_token_text(val) &&
+            strlen(val) < sizeof c->peer_node)
             memcpy(c->peer_node, val, strlen(val) + 1);
     }
     free(data);

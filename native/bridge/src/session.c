@@ -86,7 +86,8 @@ static int resend(gb_client *c)
  * from 1 again; anywhere else a foreign stream is refused. */
 static int adopt_peer(gb_client *c, const char *node, int from_hello)
 {
-    if (!gbj_plain_id(node, GB_NODE_MAX)) return 0;
+    /* A token has no whitespace, so it is also safe in the state file's "peer_node" line. */
+    if (!gbj_token_text(node) || strlen(node) >= sizeof c->peer_node) return 0;
     if (c->peer_node[0] && strcmp(c->peer_node, node) == 0) return 1;
     if (c->peer_node[0] && !from_hello) return 0;
     if (c->peer_node[0]) {
@@ -122,7 +123,7 @@ static int on_hello_ack(gb_client *c, const gb_env *e)
 {
     gbj_span v;
     char ver[8] = "";
-    char node[GB_NODE_MAX + 1] = "";
+    char node[GB_ID_MAX] = "";
     long long n;
     if (gbj_get(e->payload, "version", &v)) gbj_string(v, ver, sizeof ver);
     if (strcmp(ver, GB_PROTOCOL_VERSION) != 0) {
@@ -169,6 +170,15 @@ static void on_error(gb_client *c, const gb_env *e, const char *body, size_t len
                            : strcmp(reason, "AUTH_FAILED") == 0 ? GB_E_AUTH_FAILED : GB_E_PEER_ERROR;
 }
 
+/* A message we could not store must not be lost: close, so that Guardian resends everything
+ * after our last_seq_received on the next HELLO. */
+static int not_stored(gb_client *c, int rc)
+{
+    if (rc == GB_OK || rc == GB_E_BAD_MESSAGE) return GB_OK;
+    gbs_drop(c);
+    return rc;
+}
+
 /* One received frame. Returns GB_OK to go on, or a fatal error (connection already closed). */
 int gbs_on_frame(gb_client *c, const char *body, size_t len, int *delivered)
 {
@@ -194,8 +204,7 @@ int gbs_on_frame(gb_client *c, const char *body, size_t len, int *delivered)
         c->stats[GB_STAT_BAD_MESSAGE]++;
         gbs_send_error(c, rc, e.message_id, "message breaks the 1.2 schema");
         /* One bad message must not stall the stream: a data seq is stored as a dead letter and ACKed. */
-        if (gbs_accept(c, e.seq, e.stream, NULL, body, len, delivered) == GB_E_IO) return GB_E_IO;
-        return GB_OK;
+        return not_stored(c, gbs_accept(c, e.seq, e.stream, NULL, body, len, delivered));
     default: break;
     }
     c->auth_streak = 0;
@@ -218,5 +227,5 @@ int gbs_on_frame(gb_client *c, const char *body, size_t len, int *delivered)
         c->stats[GB_STAT_BAD_MESSAGE]++;
         gbs_send_error(c, rc, e.message_id, "not a message the EA accepts");
     }
-    return rc == GB_E_IO ? rc : GB_OK;
+    return not_stored(c, rc);
 }

@@ -47,6 +47,7 @@ const sig = encode('SIGNAL', 1, '{"signal_id":"s1","symbol":"EURUSD","action":"B
 assert.equal(f.check(sig, sig.length, null), 0);
 assert.match(sig.toString(), /,"checksum":"CRC32:[0-9A-F]{8}"}$/);
 
+const status = { ea_state: 'ARMED', balance: 1000, equity: 1000, margin_level: 0, spread_pips: 0.8, open_positions: 0, server_time: '2026.11.21 10:30:00' };
 const seen = [];
 const server = net.createServer((sock) => {
   let buf = Buffer.alloc(0);
@@ -78,7 +79,7 @@ assert.equal(f.pending(c), 1);
 const out = Buffer.alloc(4096);
 const n = f.next(c, out, out.length);
 assert.equal(JSON.parse(out.subarray(0, n).toString()).payload.signal_id, 's1');
-assert.equal(Number(f.send(c, 'STATUS', '{"ea_state":"ARMED","balance":1000}')), 1); // int64: a Number when safe
+assert.equal(Number(f.send(c, 'STATUS', JSON.stringify(status))), 1); // int64: a Number when safe
 for (let i = 0; i < 50 && Number(f.unacked(c)) > 0; i++) await promisify(f.poll.async)(c, 20);
 assert.equal(Number(f.unacked(c)), 0);
 const types = seen.map((m) => m.header.message_type);

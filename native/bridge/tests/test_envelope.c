@@ -64,8 +64,18 @@ static void tampering(void)
     *strstr(t, "464D8A64") = '5';
     CHECK_EQ(check(t, NULL), GB_E_BAD_CHECKSUM);
     strcpy(t, GOLDEN);
-    memcpy(strstr(t, "464D8A64"), "464d8a64", 8);      /* trailer hex must be upper case */
+    memcpy(strstr(t, "464D8A64"), "464d8a64", 8);      /* sent upper case, read in either */
+    CHECK_EQ(check(t, NULL), GB_OK);
+    strcpy(t, GOLDEN);
+    memcpy(strstr(t, "464D8A64"), "464D8A6G", 8);
     CHECK_EQ(check(t, NULL), GB_E_BAD_CHECKSUM);
+    strcpy(t, GOLDEN);
+    *strstr(t, "\"seq\":42}") = '!';                  /* breaks the JSON too: the checksum says so first */
+    CHECK_EQ(check(t, NULL), GB_E_BAD_CHECKSUM);
+    strcpy(t, GOLDEN_AUTH);
+    memcpy(strstr(t, "d430c5aa"), "D430C5AA", 8);       /* auth hex of either case, CRC fixed up */
+    t[strlen(t) - 29] = '\0';
+    CHECK_EQ(check(seal(t), "secret"), GB_OK);
     strcpy(t, GOLDEN_AUTH);
     *strstr(t, "d430c5") = 'e';                         /* the checksum covers the auth trailer */
     CHECK_EQ(check(t, "secret"), GB_E_BAD_CHECKSUM);
@@ -76,13 +86,14 @@ static void tampering(void)
     snprintf(t, sizeof t, "%s,\"checksum\": \"CRC32:464D8A64\"}", PRE); /* whitespace in the trailer */
     CHECK_EQ(check(t, NULL), GB_E_BAD_CHECKSUM);
     CHECK_EQ(check(PRE "}", NULL), GB_E_BAD_CHECKSUM);  /* no trailer at all */
-    CHECK_EQ(check("[1,2]", NULL), GB_E_BAD_CHECKSUM);
+    CHECK_EQ(check("[1,2]", NULL), GB_E_BAD_MESSAGE);            /* JSON, not an envelope */
+    CHECK_EQ(check("{\"version\":\"1.0\",\"message_type\":\"STATUS\"}", NULL), GB_E_BAD_MESSAGE); /* legacy: not for the EA */
     CHECK_EQ(check("", NULL), GB_E_BAD_JSON);
     CHECK_EQ(check("{\"a\":1", NULL), GB_E_BAD_JSON);
     CHECK_EQ(check("{\"a\":\"\xff\"}", NULL), GB_E_BAD_JSON);          /* not UTF-8 */
     CHECK_EQ(check("{\"a\":\"\xc0\xaf\"}", NULL), GB_E_BAD_JSON);      /* overlong */
     CHECK_EQ(check("{\"a\":\"\xed\xa0\x80\"}", NULL), GB_E_BAD_JSON);  /* UTF-8 surrogate */
-    CHECK_EQ(check("{\"a\":\"\xe2\x82\xac\"}", NULL), GB_E_BAD_CHECKSUM); /* valid UTF-8, no trailer */
+    CHECK_EQ(check("{\"a\":\"\xe2\x82\xac\"}", NULL), GB_E_BAD_MESSAGE);  /* valid UTF-8, no header */
     CHECK_EQ(check("\xef\xbb\xbf{}", NULL), GB_E_BAD_JSON);           /* a BOM is not JSON */
     CHECK_EQ(check("{\"a\":01}", NULL), GB_E_BAD_JSON);
     CHECK_EQ(check("{\"a\":\"tab\there\"}", NULL), GB_E_BAD_JSON);     /* raw control char */
@@ -107,29 +118,46 @@ static void schema(void)
     CHECK_EQ(check_encoded("PARAM", 3, "{\"name\":\"max_lots\",\"value\":[1,2]}"), GB_OK);
     CHECK_EQ(check_encoded("PARAM", 3, "{\"name\":\"max_lots\"}"), GB_E_BAD_MESSAGE);
     CHECK_EQ(check_encoded("STATUS_REQUEST", 9, NULL), GB_OK);
+    CHECK_EQ(check_encoded("STATUS_REQUEST", 9, "{\"ea_state\":\"BUSY\"}"), GB_E_BAD_MESSAGE);
+    CHECK_EQ(check_encoded("STATUS", 9, T_STATUS("MANAGING")), GB_OK);
+    CHECK_EQ(check_encoded("STATUS", 9, "{\"ea_state\":\"IDLE\"}"), GB_E_BAD_MESSAGE); /* fields missing */
+    CHECK_EQ(check_encoded("TRADE", 9, "{\"event\":\"OPENED\",\"ticket\":1e3,\"symbol\":\"X\",\"side\":\"BUY\",\"lots\":1,\"reject_code\":\"x\"}"), GB_OK);
+    CHECK_EQ(check_encoded("TRADE", 9, "{\"event\":\"OPENED\",\"ticket\":1.5,\"symbol\":\"X\",\"side\":\"BUY\",\"lots\":1}"), GB_E_BAD_MESSAGE);
+    CHECK_EQ(check_encoded("TRADE", 9, "{\"event\":\"OPENED\",\"ticket\":1,\"symbol\":\"\",\"side\":\"BUY\",\"lots\":1}"), GB_E_BAD_MESSAGE);
+    CHECK_EQ(check_encoded("TRADE", 9, "{\"event\":\"OPENED\",\"ticket\":1,\"symbol\":\"X\",\"side\":\"BUY\",\"lots\":1e999}"), GB_E_BAD_MESSAGE);
     CHECK_EQ(check_encoded("ACK", 0, "{\"ack_seq\":12}"), GB_OK);
     CHECK_EQ(check_encoded("ACK", 5, "{\"ack_seq\":12}"), GB_E_BAD_MESSAGE);  /* control with a seq */
     CHECK_EQ(check_encoded("ACK", 0, "{\"ack_seq\":-1}"), GB_E_BAD_MESSAGE);
     CHECK_EQ(check_encoded("ACK", 0, "{\"ack_seq\":1.5}"), GB_E_BAD_MESSAGE);
+    CHECK_EQ(check_encoded("ACK", 0, "{\"ack_seq\":12.0}"), GB_OK);              /* an integer to JSON.parse */
+    CHECK_EQ(check_encoded("ACK", 0, "{\"ack_seq\":9007199254740992}"), GB_E_BAD_MESSAGE); /* past 2^53 - 1 */
     CHECK_EQ(check_encoded("HEARTBEAT", 0, "{\"ping_id\":\"p1\",\"t0\":5}"), GB_OK);
     CHECK_EQ(check_encoded("HEARTBEAT", 0, "{\"echo\":\"p1\"}"), GB_OK);
-    CHECK_EQ(check_encoded("HEARTBEAT", 0, "{}"), GB_E_BAD_MESSAGE);
+    CHECK_EQ(check_encoded("HEARTBEAT", 0, "{}"), GB_OK);                   /* every field optional */
+    CHECK_EQ(check_encoded("HEARTBEAT", 0, "{\"ping_id\":7}"), GB_E_BAD_MESSAGE);
+    CHECK_EQ(check_encoded("HELLO_ACK", 0, "{\"version\":\"1.2\",\"node_id\":\"g\",\"last_seq_received\":0}"), GB_E_BAD_MESSAGE);
+    CHECK_EQ(check_encoded("HELLO", 0, "{\"role\":\"EA\",\"node_id\":\"e\",\"versions\":[\"1.2\"],\"last_seq_received\":3,\"symbols\":[]}"), GB_OK);
+    CHECK_EQ(check_encoded("HELLO", 0, "{\"role\":\"EA\",\"node_id\":\"e\",\"versions\":[],\"last_seq_received\":3}"), GB_E_BAD_MESSAGE);
+    CHECK_EQ(check_encoded("HELLO", 0, "{\"role\":\"EA\",\"node_id\":\"e f\",\"versions\":[\"1.2\"],\"last_seq_received\":3}"), GB_E_BAD_MESSAGE);
     CHECK_EQ(check_encoded("HELLO_ACK", 0, "{\"version\":\"1.2\",\"node_id\":\"g\",\"last_seq_received\":0,\"heartbeat_ms\":250}"), GB_OK);
     CHECK_EQ(check_encoded("ERROR", 0, "{\"reason\":\"MODE_BLOCK\",\"ref_message_id\":\"x\"}"), GB_OK);
     CHECK_EQ(check_encoded("FOO", 4, "{}"), GB_E_BAD_MESSAGE);              /* unknown type */
     CHECK_EQ(enc("SIGNAL", 1, "[1]"), GB_E_BAD_MESSAGE);                     /* payload not an object */
     CHECK_EQ(enc("SIGNAL", 1, "{bad"), GB_E_BAD_JSON);
-    CHECK_EQ(check(seal("{\"header\":{\"version\":\"1.3\",\"timestamp\":\"t\",\"message_id\":\"m\",\"message_type\":\"ACK\","
+    CHECK_EQ(check(seal("{\"header\":{\"version\":\"1.3\",\"timestamp\":\"2026-11-21T10:30:00+01:00\",\"message_id\":\"m\",\"message_type\":\"ACK\","
                         "\"source\":\"GUARDIAN\",\"destination\":\"EA\",\"stream\":\"g\",\"seq\":0},\"payload\":{\"ack_seq\":1}"), NULL),
              GB_E_BAD_MESSAGE);
-    CHECK_EQ(check(seal("{\"header\":{\"version\":\"1.2\",\"timestamp\":\"t\",\"message_id\":\"m\",\"message_type\":\"ACK\","
+    CHECK_EQ(check(seal("{\"header\":{\"version\":\"1.2\",\"timestamp\":\"2026-11-21T10:30:00+01:00\",\"message_id\":\"m\",\"message_type\":\"ACK\","
                         "\"source\":\"GUARDIAN\",\"destination\":\"EA\",\"stream\":\"g\",\"seq\":0},\"payload\":{\"ack_seq\":1}"), NULL),
              GB_OK);
     /* Duplicate keys: the last one wins, as in JSON.parse, so seq 0 here makes a data type invalid. */
-    CHECK_EQ(check(seal("{\"header\":{\"version\":\"1.2\",\"timestamp\":\"t\",\"message_id\":\"m\",\"message_type\":\"STATUS_REQUEST\","
+    CHECK_EQ(check(seal("{\"header\":{\"version\":\"1.2\",\"timestamp\":\"2026-11-21T10:30:00+01:00\",\"message_id\":\"m\",\"message_type\":\"STATUS_REQUEST\","
                         "\"source\":\"GUARDIAN\",\"destination\":\"EA\",\"stream\":\"g\",\"seq\":4,\"seq\":0},\"payload\":{}"), NULL),
              GB_E_BAD_MESSAGE);
     CHECK_EQ(check(seal("{\"header\":{\"version\":\"1.2\"},\"payload\":{}"), NULL), GB_E_BAD_MESSAGE);
+    CHECK_EQ(check(seal("{\"header\":{\"version\":\"1.2\",\"timestamp\":\"2026-11-21 10:30:00\",\"message_id\":\"m\",\"message_type\":\"ACK\","
+                        "\"source\":\"GUARDIAN\",\"destination\":\"EA\",\"stream\":\"g\",\"seq\":0},\"payload\":{\"ack_seq\":1}"), NULL),
+             GB_E_BAD_MESSAGE);                                           /* not ISO 8601 with a zone */
     {   /* a payload that makes the message exceed one frame */
         static char huge[70100];
         memcpy(huge, "{\"name\":\"x\",\"value\":\"", 21);
@@ -163,6 +191,18 @@ static void spool_lines(void)
     {   /* 8 columns with a correct CRC: structure error */
         const char *pre = "42\tea-7f3a\t" TS "\tTRADE\tEA\tGUARDIAN\t" PAYLOAD;
         snprintf(t, sizeof t, "%s\tCRC32:%08X", pre, gb_crc32((const unsigned char *)pre, (int)strlen(pre)));
+        CHECK_EQ(gb_spool_line_check(t, (int)strlen(t)), GB_E_BAD_JSON); /* the TS codec's reason */
+    }
+    CHECK_EQ(gb_spool_line_check("no tabs at all", 14), GB_E_BAD_JSON);
+    {   /* CRC hex of either case; a payload that is not JSON; a seq that is not digits */
+        const char *bad_json = "42\tea-7f3a\tea-7f3a-000000000042\t" TS "\tTRADE\tEA\tGUARDIAN\t{oops";
+        const char *bad_seq = "4x\tea-7f3a\tea-7f3a-000000000042\t" TS "\tTRADE\tEA\tGUARDIAN\t" PAYLOAD;
+        strcpy(t, GOLDEN_LINE);
+        memcpy(strstr(t, "973876D1"), "973876d1", 8);
+        CHECK_EQ(gb_spool_line_check(t, (int)strlen(t)), GB_OK);
+        snprintf(t, sizeof t, "%s\tCRC32:%08X", bad_json, gb_crc32((const unsigned char *)bad_json, (int)strlen(bad_json)));
+        CHECK_EQ(gb_spool_line_check(t, (int)strlen(t)), GB_E_BAD_JSON);
+        snprintf(t, sizeof t, "%s\tCRC32:%08X", bad_seq, gb_crc32((const unsigned char *)bad_seq, (int)strlen(bad_seq)));
         CHECK_EQ(gb_spool_line_check(t, (int)strlen(t)), GB_E_BAD_MESSAGE);
     }
     CHECK_EQ(gb_spool_line_encode(GOLDEN, (int)strlen(GOLDEN), line, 20), GB_E_BUFFER);

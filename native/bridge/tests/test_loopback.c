@@ -83,9 +83,9 @@ static void first_session(void)
     CHECK(c != NULL);
     if (!c) return;
     CHECK_EQ(gb_set_hello_extra(c, "{\"account\":\"12345\",\"symbols\":[\"EURUSD\"]}"), 0);
-    CHECK_EQ(gb_send(c, "STATUS", "{\"ea_state\":\"IDLE\"}"), 1);  /* stored while disconnected */
-    CHECK_EQ(gb_send(c, "STATUS", "{\"ea_state\":\"IDLE\"}"), 2);
-    CHECK_EQ(gb_send(c, "STATUS", "{\"ea_state\":\"ARMED\"}"), 3);
+    CHECK_EQ(gb_send(c, "STATUS", T_STATUS("IDLE")), 1);  /* stored while disconnected */
+    CHECK_EQ(gb_send(c, "STATUS", T_STATUS("IDLE")), 2);
+    CHECK_EQ(gb_send(c, "STATUS", T_STATUS("ARMED")), 3);
     CHECK_EQ(gb_unacked_count(c), 3);
     CHECK_EQ(gb_poll(c, 0), GB_E_NOT_CONNECTED);
     CHECK_EQ(tpeer_listen_tcp(&p), 0);
@@ -268,7 +268,7 @@ static void peer_refuse(void *arg)
     CHECK_EQ(tpeer_accept(p), 0);
     CHECK(tpeer_expect(p, "HELLO", fb, sizeof fb, 3000) > 0);
     if (peer_mode == 0) {         /* a version we do not speak */
-        tpeer_send(p, "HELLO_ACK", 0, "{\"version\":\"1.0\",\"node_id\":\"guardian-1\",\"last_seq_received\":0}");
+        tpeer_send(p, "HELLO_ACK", 0, "{\"version\":\"1.0\",\"node_id\":\"guardian-1\",\"last_seq_received\":0,\"heartbeat_ms\":250}");
         CHECK(tpeer_expect(p, "ERROR", fb, sizeof fb, 3000) > 0);
         CHECK_STR(t_json_str(fb, "reason", v, sizeof v), "VERSION");
     } else if (peer_mode == 1) {  /* silence: no HELLO_ACK */
@@ -347,6 +347,52 @@ static void pipe_session(void)
     CHECK(gb_connect_pipe(NULL, p.path, 100) == GB_E_ARG);
 }
 
+/* ---- 6. a new Guardian stream, and a peer that has more of ours than we remember ------------ */
+static void peer_new_stream(void *arg)
+{
+    tpeer *p = (tpeer *)arg;
+    char v[64];
+    CHECK_EQ(tpeer_accept(p), 0);
+    CHECK(tpeer_expect(p, "HELLO", fb, sizeof fb, 3000) > 0);
+    CHECK_EQ(t_json_int(fb, "last_seq_received"), 7);
+    p->stream = "guardian-2";
+    tpeer_send(p, "HELLO_ACK", 0, "{\"version\":\"1.2\",\"node_id\":\"guardian-2\",\"last_seq_received\":100,\"heartbeat_ms\":60000}");
+    tpeer_send(p, "SIGNAL", 1, SIGNAL_P);                          /* counted from 1 again */
+    CHECK_EQ(peer_wait_ack(p, 1), 1);
+    p->stream = "guardian-1";
+    tpeer_send(p, "SIGNAL", 8, SIGNAL_P);                          /* the old stream: refused */
+    CHECK(tpeer_expect(p, "ERROR", fb, sizeof fb, 3000) > 0);
+    CHECK_STR(t_json_str(fb, "reason", v, sizeof v), "BAD_MESSAGE");
+    CHECK(tpeer_expect(p, "TRADE", fb, sizeof fb, 3000) > 0);
+    CHECK_EQ(t_json_int(fb, "seq"), 101);                           /* never a seq the peer has */
+    while (tpeer_read_frame(p, fb, sizeof fb, 3000) > 0) {}
+    tpeer_close(p);
+}
+
+static void new_stream_session(void)
+{
+    tpeer p;
+    t_thread_start ts = { peer_new_stream, &p };
+    t_thread th;
+    long long deadline;
+    gb_client *c = gb_open("ea-test", state_dir, NULL);
+    CHECK(c != NULL);
+    if (!c) return;
+    CHECK_EQ(tpeer_listen_tcp(&p), 0);
+    th = t_spawn(&ts);
+    CHECK_EQ(gb_connect_socket(c, "127.0.0.1", p.port, 5000), 0);
+    CHECK_EQ(gb_next_seq(c), 101);
+    poll_until_pending(c, 2);                                        /* PARAM 7 left from before */
+    deadline = t_now_ms() + 1000;
+    while (gb_stat(c, GB_STAT_BAD_MESSAGE) < 1 && t_now_ms() < deadline && gb_poll(c, 20) >= 0) {}
+    CHECK_EQ(gb_last_seq_received(c), 1);
+    CHECK_EQ(gb_pending_count(c), 2);
+    CHECK_EQ(gb_send(c, "TRADE", "{\"event\":\"OPENED\",\"ticket\":2,\"symbol\":\"EURUSD\",\"side\":\"BUY\",\"lots\":0.1}"), 101);
+    t_sleep(100);
+    gb_close(c);
+    t_join(th);
+}
+
 int main(void)
 {
     gb_client *c;
@@ -359,6 +405,7 @@ int main(void)
     run_refusal(2, -1, 0, 0, GB_E_TIMEOUT);
     run_refusal(3, GB_OPT_FRAME_TIMEOUT_MS, 200, 0, GB_E_FRAME_TIMEOUT);
     pipe_session();
+    new_stream_session();
     /* Nothing listening. */
     c = gb_open("ea-x", state_dir, NULL);          /* state dir owned by ea-test */
     CHECK(c == NULL);

@@ -22,11 +22,11 @@ static void spool(void)
     t_tmpdir(dir, sizeof dir, "spool");
     snprintf(spool_dir, sizeof spool_dir, "%s/spool", dir);
     c = gb_open("ea-sp", dir, "key-is-ignored-on-spool");
-    CHECK_EQ(gb_send(c, "STATUS", "{\"ea_state\":\"IDLE\",\"balance\":1000}"), 1);
-    CHECK_EQ(gb_send(c, "STATUS", "{\"ea_state\":\"MANAGING\",\"note\":\"caf\xc3\xa9\"}"), 2);
+    CHECK_EQ(gb_send(c, "STATUS", T_STATUS("IDLE")), 1);
+    CHECK_EQ(gb_send(c, "STATUS_REQUEST", "{\"ea_state\":\"MANAGING\",\"note\":\"caf\xc3\xa9\"}"), 2);
     CHECK_EQ(gb_spool_write(c, spool_dir), 2);
     CHECK_EQ(gb_spool_write(c, spool_dir), 0);                     /* nothing new */
-    snprintf(path, sizeof path, "%s/from_ea/000000000002.csv", spool_dir);
+    snprintf(path, sizeof path, "%s/from_ea/000000000001.csv", spool_dir);
     CHECK(t_read_file(path, text, sizeof text) > 0);
     {
         char *nl = strchr(text, '\n'), *second = nl ? nl + 1 : NULL;
@@ -38,8 +38,12 @@ static void spool(void)
         }
     }
     snprintf(path, sizeof path, "%s/from_ea/heartbeat", spool_dir);
-    CHECK(t_read_file(path, col, sizeof col) > 20);
-    snprintf(path, sizeof path, "%s/from_ea/000000000002.tmp", spool_dir);
+    CHECK(t_read_file(path, text, sizeof text) > 20);                /* what Guardian's SpoolDir reads */
+    {
+        const char *hb = "{\"node_id\":\"ea-sp\",\"role\":\"EA\",\"last_seq_received\":0,\"ts\":\"";
+        CHECK(strncmp(text, hb, strlen(hb)) == 0);
+    }
+    snprintf(path, sizeof path, "%s/from_ea/000000000001.tmp", spool_dir);
     CHECK(t_read_file(path, col, sizeof col) < 0);                 /* the .tmp was renamed */
     /* Guardian's ack file: 1 keeps the file (it holds seq 2 too), 2 removes it. */
     snprintf(path, sizeof path, "%s/from_ea/ack", spool_dir);
@@ -49,7 +53,26 @@ static void spool(void)
     t_write_file(path, "2\n");
     CHECK_EQ(gb_spool_write(c, spool_dir), 0);
     CHECK_EQ(gb_unacked_count(c), 0);
-    snprintf(path, sizeof path, "%s/from_ea/000000000002.csv", spool_dir);
+    snprintf(path, sizeof path, "%s/from_ea/000000000001.csv", spool_dir);
+    CHECK(t_read_file(path, text, sizeof text) < 0);
+    /* Across a restart, files still in the spool are not written again under the same name
+     * (Guardian reads each name once): the next file starts after them. */
+    CHECK_EQ(gb_send(c, "STATUS", T_STATUS("ARMED")), 3);
+    CHECK_EQ(gb_spool_write(c, spool_dir), 1);
+    gb_close(c);
+    c = gb_open("ea-sp", dir, NULL);
+    CHECK_EQ(gb_unacked_count(c), 1);
+    CHECK_EQ(gb_send(c, "STATUS", T_STATUS("MANAGING")), 4);
+    CHECK_EQ(gb_spool_write(c, spool_dir), 1);
+    snprintf(path, sizeof path, "%s/from_ea/000000000004.csv", spool_dir);
+    CHECK(t_read_file(path, text, sizeof text) > 0 && strncmp(text, "4\t", 2) == 0 && !strchr(text, '\n')[1]);
+    snprintf(path, sizeof path, "%s/from_ea/ack", spool_dir);
+    t_write_file(path, "4");
+    CHECK_EQ(gb_spool_write(c, spool_dir), 0);
+    CHECK_EQ(gb_unacked_count(c), 0);
+    snprintf(path, sizeof path, "%s/from_ea/000000000003.csv", spool_dir);
+    CHECK(t_read_file(path, text, sizeof text) < 0);
+    snprintf(path, sizeof path, "%s/from_ea/000000000004.csv", spool_dir);
     CHECK(t_read_file(path, text, sizeof text) < 0);
     /* Guardian -> EA, out of order across files, with a duplicate and a corrupt line. */
     line_for(l1, sizeof l1, 1, "COMMAND", "{\"command\":\"HOLD_NEW_ENTRIES\",\"reason\":\"drill\"}");
@@ -70,8 +93,18 @@ static void spool(void)
     CHECK_EQ(gb_stat(c, GB_STAT_BAD_CHECKSUM), 1);
     snprintf(path, sizeof path, "%s/to_ea/ack", spool_dir);
     CHECK(t_read_file(path, col, sizeof col) > 0);
-    CHECK_STR(col, "3\n");
+    CHECK_STR(col, "3");
     CHECK_EQ(gb_spool_read(c, spool_dir), 0);                      /* everything is a duplicate now */
+    /* A line with a good CRC that breaks the schema is dead-lettered; the stream goes on. */
+    line_for(l4, sizeof l4, 4, "SIGNAL", "{\"signal_id\":\"s\",\"action\":\"BUY\"}");
+    line_for(l1, sizeof l1, 5, "STATUS_REQUEST", NULL);
+    snprintf(path, sizeof path, "%s/to_ea/000000000010.csv", spool_dir);
+    snprintf(text, sizeof text, "%s\n%s\n", l4, l1);
+    t_write_file(path, text);
+    CHECK_EQ(gb_spool_read(c, spool_dir), 1);
+    CHECK_EQ(gb_last_seq_received(c), 5);
+    snprintf(path, sizeof path, "%s/deadletter/000000000004.json", dir);
+    CHECK(t_read_file(path, msg, sizeof msg) > 0 && strstr(msg, "\"seq\":4"));
     CHECK(gb_next_message(c, msg, sizeof msg) > 0 && strstr(msg, "HOLD_NEW_ENTRIES"));
     CHECK(gb_next_message(c, msg, sizeof msg) > 0 && strstr(msg, "\"seq\":2"));
     /* The UTF-16 twin, with a non-ASCII payload. */
@@ -83,6 +116,7 @@ static void spool(void)
         CHECK(euro);
         CHECK_EQ(w[n], 0);
     }
+    CHECK(gb_next_message(c, msg, sizeof msg) > 0 && strstr(msg, "STATUS_REQUEST"));
     CHECK_EQ(gb_next_message(c, msg, sizeof msg), 0);
     gb_close(c);
 }
@@ -108,12 +142,12 @@ static void wide(void)
     /* "price": "1€" with the euro sign as one UTF-16 unit and a surrogate pair (U+1F600). */
     W("{\"ea_state\":\"IDLE\",\"note\":\"1?x??\"}", d);
     d[28] = 0x20AC; d[30] = 0xD83D; d[31] = 0xDE00;
-    CHECK_EQ(gb_send_w(c, W("STATUS", a), d), 1);
+    CHECK_EQ(gb_send_w(c, W("STATUS_REQUEST", a), d), 1);
     snprintf(path, sizeof path, "%s/outbox/000000000001.json", dir);
     CHECK(t_read_file(path, text, sizeof text) > 0);
     CHECK(strstr(text, "\"note\":\"1\xe2\x82\xacx\xf0\x9f\x98\x80\"") != NULL);
     d[30] = 0xD83D; d[31] = 'x';                                    /* a lone surrogate is refused */
-    CHECK_EQ(gb_send_w(c, W("STATUS", a), d), GB_E_ARG);
+    CHECK_EQ(gb_send_w(c, W("STATUS_REQUEST", a), d), GB_E_ARG);
     CHECK_EQ(gb_send_w(c, W("BOGUS", a), W("{}", b)), GB_E_ARG);
     CHECK(gb_last_error_w(c, err, 512) > 0);
     CHECK_EQ(gb_last_error_w(c, err, 3), GB_E_BUFFER);
@@ -134,8 +168,8 @@ static void recovery(void)
     c2 = gb_open("ea-rec", dir, NULL);                              /* one owner per state dir */
     CHECK(c2 == NULL);
     CHECK_EQ(gb_open_error(), GB_E_BUSY);
-    CHECK_EQ(gb_send(c, "STATUS", NULL), 1);
-    CHECK_EQ(gb_send(c, "STATUS", "{}"), 2);
+    CHECK_EQ(gb_send(c, "STATUS_REQUEST", NULL), 1);
+    CHECK_EQ(gb_send(c, "STATUS", T_STATUS("IDLE")), 2);
     gb_close(c);
     /* A state file that lags the outbox (crash between store and save): next_seq follows the files. */
     snprintf(path, sizeof path, "%s/state", dir);
@@ -190,6 +224,9 @@ static void bad_input(void)
     CHECK_EQ(gb_send(c, "ACK", "{\"ack_seq\":1}"), GB_E_ARG);     /* control types are not sent as data */
     CHECK_EQ(gb_send(c, "STATUS", "{oops"), GB_E_BAD_JSON);
     CHECK_EQ(gb_send(c, "STATUS", "[]"), GB_E_BAD_MESSAGE);
+    CHECK_EQ(gb_send(c, "STATUS", "{}"), GB_E_BAD_MESSAGE);       /* no ea_state: refused at the source */
+    CHECK_EQ(gb_send(c, "TRADE", "{\"event\":\"OPENED\"}"), GB_E_BAD_MESSAGE);
+    CHECK_EQ(gb_send(c, "SIGNAL", SIGNAL_P), GB_E_ARG);            /* Guardian -> EA only */
     CHECK_EQ(gb_next_seq(c), 1);                                    /* failed sends take no seq */
     CHECK_EQ(gb_connect_socket(c, NULL, 1, 10), GB_E_ARG);
     CHECK_EQ(gb_connect_socket(c, "127.0.0.1", 0, 10), GB_E_ARG);

@@ -33,6 +33,10 @@ typedef int tsock;
 #include <time.h>
 #include "guardian_bridge.h"
 
+/* A STATUS payload with every required field (the schema mirrors the TypeScript codec's). */
+#define T_STATUS(state) "{\"ea_state\":\"" state "\",\"balance\":1000,\"equity\":1000.5,\"margin_level\":0," \
+    "\"spread_pips\":0.8,\"open_positions\":0,\"server_time\":\"2026.11.21 10:30:00\"}"
+
 static int t_failures;
 #define CHECK(c) do { if (!(c)) { t_failures++; fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); } } while (0)
 #define CHECK_EQ(a, b) do { long long a_ = (long long)(a), b_ = (long long)(b); if (a_ != b_) { t_failures++; \
@@ -133,6 +137,7 @@ typedef struct {
     int port;
     char path[200];
     const char *key;        /* HMAC key the peer signs with, or NULL */
+    const char *stream;     /* Guardian's stream id; NULL: "guardian-1" */
 } tpeer;
 
 static inline void t_net_init(void)
@@ -297,11 +302,11 @@ static inline int tpeer_send_raw(tpeer *p, const char *body, int len)
     return n < 0 ? -1 : tpeer_write(p, frame, n);
 }
 
-/* Sends a message of Guardian's stream "guardian-1". */
+/* Sends a message of Guardian's stream (p->stream, by default "guardian-1"). */
 static inline int tpeer_send(tpeer *p, const char *type, long long seq, const char *payload)
 {
     char body[65537];
-    int n = gb_encode_message("guardian-1", seq, type, "GUARDIAN", "EA", NULL, NULL, payload, p->key,
+    int n = gb_encode_message(p->stream ? p->stream : "guardian-1", seq, type, "GUARDIAN", "EA", NULL, NULL, payload, p->key,
                               body, (int)sizeof body);
     return n < 0 ? -1 : tpeer_send_raw(p, body, n);
 }

@@ -39,9 +39,21 @@ export class SpoolDir {
     return csv;
   }
 
-  /** The `.csv` files the other side has committed, oldest first. */
-  incomingFiles(): string[] {
-    return readdirSync(this.inDir).filter((f) => f.endsWith('.csv')).sort();
+  /**
+   * The `.csv` files the other side has committed, oldest first. Each has a key of name, mtime
+   * and size: a writer that resends under a name it used before makes a new key, so it is read.
+   */
+  incomingFiles(): { name: string; key: string }[] {
+    const out: { name: string; key: string }[] = [];
+    for (const name of readdirSync(this.inDir).filter((f) => f.endsWith('.csv')).sort()) {
+      try {
+        const st = statSync(join(this.inDir, name));
+        out.push({ name, key: `${name}:${st.mtimeMs}:${st.size}` });
+      } catch {
+        // deleted between list and stat: acknowledged already
+      }
+    }
+    return out;
   }
 
   readIncoming(name: string): string | null {

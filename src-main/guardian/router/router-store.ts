@@ -1,7 +1,11 @@
 // The router's SQL, prepared once. Every write of the hot path goes through `writeBatch`,
 // inside the group commit's transaction.
 import type { Db } from '../store';
+import type { Envelope, PathName } from '../../../src-shared/protocol';
 import type { OutboundFrame } from './streams';
+import type { Peer } from './peer';
+
+const OUTBOX_CHUNK = 64;
 
 export interface OutboxRow {
   peer: string;
@@ -53,6 +57,10 @@ export class Batch {
   readonly held: HeldRow[] = [];
   readonly events: EventRow[] = [];
   readonly heldOutcomes: { message_id: string; state: string }[] = [];
+  /** Peers whose inbound stream this batch advances (to streamsIn's seq). */
+  readonly inboundPeers = new Set<Peer>();
+  /** Messages to announce to the control plane once stored. */
+  readonly messages: { peer: Peer; path: PathName; env: Envelope }[] = [];
   /** Work to do once the batch is stored (or failed). */
   readonly after: ((err?: Error) => void)[] = [];
   get empty(): boolean {
@@ -71,6 +79,8 @@ export class RouterStore {
       streamOut: db.prepare('SELECT next_seq, acked_seq FROM streams_out WHERE peer = ?'),
       upsertOut: db.prepare('INSERT INTO streams_out (peer, next_seq, acked_seq) VALUES (?, ?, ?) ON CONFLICT (peer) DO UPDATE SET next_seq = MAX(next_seq, excluded.next_seq), acked_seq = MAX(acked_seq, excluded.acked_seq)'),
       insOutbox: db.prepare('INSERT INTO outbox (peer, seq, message_id, message_type, body, origin_stream, origin_seq, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      insOutboxChunk: db.prepare('INSERT INTO outbox (peer, seq, message_id, message_type, body, origin_stream, origin_seq, created_ms) VALUES '
+        + Array(OUTBOX_CHUNK).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')),
       insInbox: db.prepare('INSERT OR IGNORE INTO inbox (stream, seq, message_id, message_type, payload, path, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       frames: db.prepare('SELECT seq, body FROM outbox WHERE peer = ? AND seq > ? ORDER BY seq LIMIT ?'),
       pruneOutbox: db.prepare('DELETE FROM outbox WHERE peer = ? AND seq <= ? AND created_ms < ?'),
@@ -135,7 +145,21 @@ export class RouterStore {
 
   writeBatch(b: Batch, now_ms: number): void {
     const q = this.q;
-    for (const r of b.outbox) q.insOutbox.run(r.peer, r.seq, r.message_id, r.message_type, r.body, r.origin_stream, r.origin_seq, now_ms);
+    // Outbox rows go in by 64 at a time: one statement call per 64 rows, not per row.
+    const rows = b.outbox;
+    let i = 0;
+    for (; i + OUTBOX_CHUNK <= rows.length; i += OUTBOX_CHUNK) {
+      const params: unknown[] = [];
+      for (let k = i; k < i + OUTBOX_CHUNK; k++) {
+        const r = rows[k]!;
+        params.push(r.peer, r.seq, r.message_id, r.message_type, r.body, r.origin_stream, r.origin_seq, now_ms);
+      }
+      q.insOutboxChunk.run(params);
+    }
+    for (; i < rows.length; i++) {
+      const r = rows[i]!;
+      q.insOutbox.run(r.peer, r.seq, r.message_id, r.message_type, r.body, r.origin_stream, r.origin_seq, now_ms);
+    }
     for (const r of b.inbox) q.insInbox.run(r.stream, r.seq, r.message_id, r.message_type, r.payload, r.path, now_ms);
     for (const [stream, seq] of b.streamsIn) q.upsertIn.run(stream, seq);
     for (const [peer, s] of b.streamsOut) q.upsertOut.run(peer, s.next_seq, s.acked_seq);

@@ -59,9 +59,16 @@ export class Router {
 
   // ---- peers and links ---------------------------------------------------------------------
 
+  private eaCache: Peer[] | undefined;
+  /** The EAs signals go to: every EA Guardian knows (cached: asked once per signal). */
+  private eaPeers(): Peer[] {
+    return (this.eaCache ??= [...this.peers.values()].filter((p) => p.role === 'EA'));
+  }
+
   private peerFor(node_id: string, role: Exclude<Role, 'GUARDIAN'>, tier: SignalTier | undefined): Peer {
     let peer = this.peers.get(node_id);
     if (peer) return peer;
+    this.eaCache = undefined;
     const out = this.store.streamOut(node_id);
     const outbound = new OutboundQueue(
       { nextSeq: out.next_seq, ackedSeq: out.acked_seq },
@@ -192,24 +199,14 @@ export class Router {
     } else {
       b.inbox.push({ stream: peer.node_id, seq: h.seq, message_id: h.message_id, message_type: h.message_type, payload: JSON.stringify(env.payload), path: link.path });
     }
-    if (sequenced) {
-      b.after.push((err) => {
-        if (err) return;
-        peer.inbound.commit(h.seq);
-        peer.ackDue = true;
-      });
-    }
-    if (h.message_type !== 'SIGNAL') {
-      b.after.push((err) => {
-        if (!err) this.events.emit({ type: 'message', peer: peer.node_id, role: peer.role, path: link.path, envelope: env });
-      });
-    }
+    if (sequenced) b.inboundPeers.add(peer);
+    if (h.message_type !== 'SIGNAL') b.messages.push({ peer, path: link.path, env });
   }
 
   private routeSignal(b: Batch, from: Peer, env: Envelope<'SIGNAL'>): void {
-    const signal: SignalPayload = { ...env.payload, tier: env.payload.tier ?? from.tier };
+    const signal: SignalPayload = env.payload.tier !== undefined || from.tier === undefined ? env.payload : { ...env.payload, tier: from.tier };
     const decision: SignalDecision = this.signals.decide(signal, from);
-    const targets = [...this.peers.values()].filter((p) => p.role === 'EA');
+    const targets = this.eaPeers();
     if (decision.action === 'route' && targets.length === 0) {
       this.hold(b, env, signal, 'NO_ROUTE', this.opts.no_route_hold_s);
       return;
@@ -250,7 +247,7 @@ export class Router {
 
   /** Releases held signals with the given reason (or all) to every EA; the rest stay held. */
   releaseHeld(reason?: string): number {
-    const eas = [...this.peers.values()].filter((p) => p.role === 'EA');
+    const eas = this.eaPeers();
     if (eas.length === 0) return 0;
     const rows = this.store.openHeld().filter((r) => reason === undefined || r.reason === reason);
     if (rows.length === 0) return 0;
@@ -441,12 +438,7 @@ export class Router {
         peer.inbound.accept(header.seq);
         b.streamsIn.set(peer.node_id, header.seq);
         peer.lastDataLink = link;
-        b.after.push((err) => {
-          if (!err) {
-            peer.inbound.commit(header.seq!);
-            peer.ackDue = true;
-          }
-        });
+        b.inboundPeers.add(peer);
       }
     }
     this.events.emit({ type: 'bad_input', peer: peerId ?? null, path: link.path, reason, detail });
@@ -511,6 +503,13 @@ export class Router {
     }
     for (const fn of b.after) fn(err);
     if (err) return;
+    // Stored: the streams move on, ACKs become due, and the application hears of each message once.
+    for (const peer of b.inboundPeers) {
+      const seq = b.streamsIn.get(peer.node_id);
+      if (seq !== undefined) peer.inbound.commit(seq);
+      peer.ackDue = true;
+    }
+    for (const m of b.messages) this.events.emit({ type: 'message', peer: m.peer.node_id, role: m.peer.role, path: m.path, envelope: m.env });
     for (const peer of this.peers.values()) {
       if (peer.ackDue) {
         peer.ackDue = false;

@@ -86,13 +86,13 @@ export class SpoolLink implements PathLink {
       this.dir.deleteAcknowledged(ack);
     }
     const files = this.dir.incomingFiles();
-    const present = new Set(files);
-    for (const name of this.seen) if (!present.has(name)) this.seen.delete(name);
-    for (const name of files) {
-      if (this.seen.has(name)) continue;
+    const present = new Set(files.map((f) => f.key));
+    for (const key of this.seen) if (!present.has(key)) this.seen.delete(key);
+    for (const { name, key } of files) {
+      if (this.seen.has(key)) continue;
       const text = this.dir.readIncoming(name);
       if (text === null) continue;
-      this.seen.add(name);
+      this.seen.add(key);
       for (const line of text.split('\n')) {
         if (line.length === 0) continue;
         const d = decodeSpoolLine(line);

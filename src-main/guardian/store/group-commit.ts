@@ -31,6 +31,17 @@ export class GroupCommit {
     private readonly schedule: (fn: () => void) => void = (fn) => setImmediate(fn),
   ) {}
 
+  private readonly batchEnd: { end: (db: Db) => void; abort?: () => void }[] = [];
+
+  /**
+   * Runs `fn` inside every batch's transaction after its writes: for state a batch advances
+   * once (a stream's last seq), written once per batch rather than once per message.
+   * `abort` runs when the batch failed, so that such state is forgotten with it.
+   */
+  onBatchEnd(end: (db: Db) => void, abort?: () => void): void {
+    this.batchEnd.push({ end, abort });
+  }
+
   get queued(): number {
     return this.pending.length;
   }
@@ -58,6 +69,7 @@ export class GroupCommit {
     try {
       this.db.transaction(() => {
         for (const w of batch) w.write(this.db);
+        for (const h of this.batchEnd) h.end(this.db);
       })();
       this.stats.batches++;
       this.stats.writes += batch.length;
@@ -66,6 +78,7 @@ export class GroupCommit {
       error = err instanceof Error ? err : new Error(String(err));
       this.stats.failures++;
       this.stats.last_error = error.message;
+      for (const h of this.batchEnd) h.abort?.();
     }
     for (const w of batch) {
       try {

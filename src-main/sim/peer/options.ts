@@ -5,7 +5,7 @@ export interface PeerPaths {
   socket?: { host: string; port: number };
   /** A Unix domain socket path, or a Windows named pipe (\\.\pipe\name). */
   pipe?: { path: string };
-  /** The spool root (it holds from_ea/ and to_ea/). Meant for one EA per directory. */
+  /** The spool root (it holds from_ea/ and to_ea/): one EA per directory, EAs only. */
   spool?: { dir: string; poll_ms?: number; stale_ms?: number };
 }
 
@@ -65,6 +65,8 @@ export function resolveOptions(o: PeerOptions): ResolvedPeerOptions {
   if (o.role === 'SIGNAL' && !o.tier) throw new TypeError(`peer ${o.node_id}: a SIGNAL peer needs a tier`);
   if (!o.paths.socket && !o.paths.pipe && !o.paths.spool) throw new TypeError(`peer ${o.node_id}: configure at least one path`);
   if (o.legacy && o.paths.spool) throw new TypeError(`peer ${o.node_id}: a legacy 1.0 peer has no spool path`);
+  // The spool's folders are from_ea/ and to_ea/: one terminal's, and Guardian greets whoever writes there as an EA.
+  if (o.role !== 'EA' && o.paths.spool) throw new TypeError(`peer ${o.node_id}: the spool path is for an EA only`);
   return {
     role: o.role,
     node_id: o.node_id,

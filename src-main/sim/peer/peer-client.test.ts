@@ -106,6 +106,20 @@ describe('PeerClient on a TCP socket', () => {
     expect(s.last_seq_received).toBe(4);
   });
 
+  it('hands Guardian messages to an async iterator too', async () => {
+    const c = client();
+    const it = c.messages();
+    await waitUntil(() => guardian.connectedPaths('ea-1').includes('socket'), 3000, 'the greeting');
+    guardian.send('ea-1', 'PARAM', { name: 'risk', value: 1 });
+    guardian.send('ea-1', 'PARAM', { name: 'risk', value: 2 });
+    const got: unknown[] = [];
+    for await (const m of it) {
+      got.push((m.payload as { value: unknown }).value);
+      if (got.length === 2) break;
+    }
+    expect(got).toEqual([1, 2]);
+  });
+
   it('keeps both sequences across a restart', async () => {
     const c1 = client();
     await Promise.all([1, 2, 3].map((i) => c1.send('STATUS', status(i))));

@@ -4,16 +4,17 @@
 // once, in order. Used by the simulated EA and signal services, by tests and by the benchmark.
 import { join } from 'node:path';
 import {
-  CONTROL_TYPES, encodeFrame, encodeFramedMessage, encodeLegacyMessage, MAX_FRAME_BYTES, messageId,
+  CONTROL_TYPES, encodeFrame, encodeFramedMessage, encodeLegacyMessage, messageId,
   PATH_PRIORITY, PROTOCOL_VERSION,
   type Envelope, type ErrorPayload, type HelloAckPayload, type HelloPayload, type Header, type MessageType,
   type PathName, type PayloadByType,
 } from '../../../src-shared/protocol';
-import { InboundSequence, OutboundQueue } from '../../guardian/router';
+import { OutboundQueue } from '../../guardian/router';
 import { GroupCommit, type Db } from '../../guardian/store';
 import { AsyncQueue } from './async-queue';
+import { Inbox, type Handler } from './inbox';
 import { PeerFaults } from './faults';
-import { resolveOptions, type DeliveryInfo, type PeerOptions, type ResolvedPeerOptions } from './options';
+import { resolveOptions, type PeerOptions, type ResolvedPeerOptions } from './options';
 import { PEER_MIGRATIONS, PeerStore } from './peer-store';
 import { pathSnapshot, type PeerStats } from './peer-stats';
 import type { PathSession, SessionOwner } from './session';
@@ -23,7 +24,6 @@ import { StreamSession } from './stream-session';
 import { hmacFn, type WireIdentity } from './wire';
 
 type DataType = Exclude<MessageType, 'HELLO' | 'HELLO_ACK' | 'HEARTBEAT' | 'ACK' | 'ERROR'>;
-type Handler = (env: Envelope, info: DeliveryInfo) => void;
 type RunState = 'new' | 'running' | 'stopped' | 'crashed';
 
 /** The parts that exist only while running (opened by start). */
@@ -39,13 +39,10 @@ export class PeerClient {
   private readonly opts: ResolvedPeerOptions;
   private readonly identity: WireIdentity;
   private readonly sessions = new Map<PathName, PathSession>();
-  private readonly inbound = new Map<string, InboundSequence>();
   private readonly upSince = new Map<PathName, number>();
-  private readonly handlers = new Set<Handler>();
-  private readonly iterators = new Set<AsyncQueue<Envelope>>();
-  private readonly ackDue = new Map<PathSession, string>();
-  private readonly deliveredUpTo = new Map<string, number>();
-  private idleWaiters: (() => void)[] = [];
+  private readonly inbox: Inbox;
+  /** whenIdle callers: called with no error when idle, with one when the peer stops first. */
+  private idleWaiters: ((err?: Error) => void)[] = [];
   private r: Running | undefined;
   private state: RunState = 'new';
   private tickTimer: NodeJS.Timeout | undefined;
@@ -56,15 +53,14 @@ export class PeerClient {
   private lastProgress_ms = 0;
   private pendingSends = 0;
   private pumpScheduled = false;
-  private ackFlushScheduled = false;
   private ackPersist = { seq: 0, queued: false };
-  private deliveredWriteQueued = false;
-  private readonly counts = { delivered: 0, duplicates: 0, gaps: 0, badInput: 0, failovers: 0, resendTimeouts: 0 };
+  private readonly counts = { failovers: 0, resendTimeouts: 0 };
   private readonly guardianErrors: Record<string, number> = {};
 
   constructor(options: PeerOptions) {
     this.opts = resolveOptions(options);
-    if (options.onMessage) this.handlers.add(options.onMessage);
+    this.inbox = new Inbox(() => this.state === 'running', (l) => this.opts.log(`${this.opts.node_id}: ${l}`));
+    if (options.onMessage) this.inbox.handlers.add(options.onMessage);
     this.identity = { node_id: this.opts.node_id, role: this.opts.role, hmac: hmacFn(this.opts.hmacKey), legacy: this.opts.legacy };
     this.faults = new PeerFaults({
       session: (p) => this.sessions.get(p),
@@ -87,14 +83,14 @@ export class PeerClient {
 
   /** Adds a handler of Guardian's messages; returns its removal. */
   onMessage(handler: Handler): () => void {
-    this.handlers.add(handler);
-    return () => this.handlers.delete(handler);
+    this.inbox.handlers.add(handler);
+    return () => this.inbox.handlers.delete(handler);
   }
 
   /** Guardian's messages as an async iterator (from the moment it is called). */
   messages(): AsyncIterableIterator<Envelope> {
-    const q: AsyncQueue<Envelope> = new AsyncQueue(() => this.iterators.delete(q));
-    this.iterators.add(q);
+    const q: AsyncQueue<Envelope> = new AsyncQueue(() => this.inbox.iterators.delete(q));
+    this.inbox.iterators.add(q);
     return q;
   }
 
@@ -113,15 +109,15 @@ export class PeerClient {
     if (known === undefined) store.setMeta('node_id', this.opts.node_id);
     this.guardianStream = store.meta('guardian_node_id');
     const queue = new OutboundQueue(store.streamOut(), (after, limit) => store.loadFrames(after, limit));
-    this.r = { db, store, commit: new GroupCommit(db), queue };
+    const commit = new GroupCommit(db);
+    commit.onBatchEnd(() => store.flushStreamsIn(), () => store.forgetStreamsIn());
+    this.r = { db, store, commit, queue };
+    this.inbox.open(store, this.r.commit);
     // Whatever is unacknowledged may have been sent before: sending it again counts as a resend.
     this.highestSent = queue.committed;
     this.state = 'running';
 
-    if (this.guardianStream !== undefined) {
-      const gs = this.guardianStream;
-      for (const env of store.undelivered(gs, store.streamIn(gs).delivered_seq)) this.deliver(env, { path: 'store', redelivered: true });
-    }
+    if (this.guardianStream !== undefined) this.inbox.redeliver(this.guardianStream);
     this.createSessions();
     for (const s of this.sessions.values()) s.start();
     const tick_ms = Math.max(10, Math.min(50, Math.floor(this.opts.heartbeat_ms / 4)));
@@ -135,11 +131,11 @@ export class PeerClient {
     if (this.tickTimer) clearInterval(this.tickTimer);
     for (const s of this.sessions.values()) s.stop();
     const r = this.r!;
-    this.queueDeliveredWrite();
+    this.inbox.queueDeliveredWrite();
     r.commit.dispose();
     r.db.close();
-    for (const q of this.iterators) q.end();
-    this.releaseIdleWaiters();
+    this.inbox.endIterators();
+    this.releaseIdleWaiters(new Error(`peer ${this.opts.node_id} stopped before everything was acknowledged`));
     await Promise.resolve();
   }
 
@@ -150,7 +146,8 @@ export class PeerClient {
     for (const s of this.sessions.values()) s.stop();
     // Closed under the group commit's feet: whatever it had not flushed is lost, as in a crash.
     this.r!.db.close();
-    for (const q of this.iterators) q.end();
+    this.inbox.endIterators();
+    this.releaseIdleWaiters(new Error(`peer ${this.opts.node_id} crashed`));
   }
 
   private createSessions(): void {
@@ -178,16 +175,20 @@ export class PeerClient {
   send<T extends DataType>(type: T, payload: PayloadByType[T]): Promise<number> {
     if (this.state !== 'running') return Promise.reject(new Error(`peer ${this.opts.node_id} is not running`));
     if (CONTROL_TYPES.has(type)) return Promise.reject(new TypeError(`${type} is a control message, not data`));
-    const json = JSON.stringify(payload);
-    if (json === undefined) return Promise.reject(new TypeError('payload is not JSON'));
-    if (Buffer.byteLength(json) > MAX_FRAME_BYTES - 1024) return Promise.reject(new RangeError(`a ${type} payload of ${json.length} characters would not fit a frame`));
+    if (payload === null || typeof payload !== 'object') return Promise.reject(new TypeError('payload is not a JSON object'));
     const { queue, commit, store } = this.r!;
     const seq = queue.next;
     const id = messageId(this.opts.node_id, seq);
     const timestamp = new Date().toISOString();
-    const frame = this.opts.legacy
-      ? encodeFrame(encodeLegacyMessage({ message_type: type, message_id: id, timestamp, payload, source: this.opts.role }))
-      : encodeFramedMessage(this.header(type, seq, id, timestamp), payload, { hmac: this.identity.hmac });
+    let frame: Uint8Array;
+    try {
+      frame = this.opts.legacy
+        ? encodeFrame(encodeLegacyMessage({ message_type: type, message_id: id, timestamp, payload, source: this.opts.role }))
+        : encodeFramedMessage(this.header(type, seq, id, timestamp), payload, { hmac: this.identity.hmac });
+    } catch (err) {
+      // The encoder refuses a message over a frame's 65,536 bytes.
+      return Promise.reject(new RangeError(`a ${type} payload that does not fit a frame: ${(err as Error).message}`));
+    }
     queue.allocate(); // after encoding: nothing can throw between here and the enqueue
     this.pendingSends++;
     return new Promise((resolve, reject) => {
@@ -308,8 +309,12 @@ export class PeerClient {
         if (this.state === 'running') this.choosePath(this.now_ms());
       },
       onAck: (s, seq) => this.onAck(s, seq),
-      onData: (s, env, legacy) => this.onData(s, env, legacy),
-      onBadInput: (s, reason, detail, header, text) => this.onBadInput(s, reason, detail, header, text),
+      onData: (s, env, legacy) => {
+        if (this.state === 'running') this.inbox.onData(s, env, legacy || this.opts.legacy);
+      },
+      onBadInput: (s, reason, detail, header, text) => {
+        if (this.state === 'running') this.inbox.onBadInput(s, reason, detail, header, text);
+      },
       onPeerError: (s, e) => {
         this.guardianErrors[e.reason] = (this.guardianErrors[e.reason] ?? 0) + 1;
         this.opts.log(`${this.opts.node_id}: Guardian ERROR on ${s.path}: ${e.reason} ${e.detail ?? ''}`);
@@ -327,7 +332,7 @@ export class PeerClient {
       role: this.opts.role,
       node_id: this.opts.node_id,
       versions: [PROTOCOL_VERSION, '1.0'],
-      last_seq_received: this.guardianStream === undefined ? 0 : this.inboundFor(this.guardianStream).lastCommitted,
+      last_seq_received: this.guardianStream === undefined ? 0 : this.inbox.sequence(this.guardianStream).lastCommitted,
     };
     if (this.opts.tier) h.tier = this.opts.tier;
     if (this.opts.account !== undefined) h.account = this.opts.account;
@@ -385,119 +390,6 @@ export class PeerClient {
     });
   }
 
-  // ---- receiving -----------------------------------------------------------------------------
-
-  private inboundFor(stream: string): InboundSequence {
-    let s = this.inbound.get(stream);
-    if (!s) {
-      s = new InboundSequence(this.r!.store.streamIn(stream).last_seq);
-      this.inbound.set(stream, s);
-    }
-    return s;
-  }
-
-  private onData(session: PathSession, env: Envelope, legacy: boolean): void {
-    if (this.state !== 'running') return;
-    if (legacy || this.opts.legacy) {
-      this.deliver(env, { path: session.path, redelivered: false }); // 1.0: no seq, handed over as it comes
-      return;
-    }
-    const h = env.header;
-    const seqs = this.inboundFor(h.stream);
-    const verdict = seqs.classify(h.seq);
-    if (verdict !== 'next') {
-      // Already stored: acknowledge again. Past a hole: drop it and say where we are (go-back-N).
-      if (verdict === 'duplicate') this.counts.duplicates++;
-      else this.counts.gaps++;
-      session.sendAck(seqs.lastCommitted);
-      return;
-    }
-    seqs.accept(h.seq);
-    const { store, commit } = this.r!;
-    commit.enqueue({
-      write: () => store.insertInbox(env, Date.now()),
-      done: (err) => {
-        if (this.state !== 'running') return;
-        if (err) {
-          seqs.rollback(); // not stored: no ACK; Guardian's resend fills the hole
-          return;
-        }
-        seqs.commit(h.seq);
-        this.deliver(env, { path: session.path, redelivered: false });
-        this.queueAck(session, h.stream);
-      },
-    });
-  }
-
-  private onBadInput(session: PathSession, reason: string, detail: string, header: { stream?: string; seq?: number } | undefined, text: string | undefined): void {
-    this.counts.badInput++;
-    this.opts.log(`${this.opts.node_id}: bad input on ${session.path}: ${reason}: ${detail}`);
-    const { store, commit } = this.r!;
-    const stream = header?.stream;
-    const seq = header?.seq;
-    // A message that breaks the schema is stored aside and acknowledged, so it never stalls the
-    // stream (PROTOCOL.md 7); a bad checksum or signature is not acknowledged: Guardian resends.
-    if (reason !== 'BAD_MESSAGE' || stream === undefined || seq === undefined || seq <= 0) return;
-    const seqs = this.inboundFor(stream);
-    if (seqs.classify(seq) !== 'next') {
-      session.sendAck(seqs.lastCommitted);
-      return;
-    }
-    seqs.accept(seq);
-    commit.enqueue({
-      write: () => store.deadLetter(session.path, reason, detail, text, stream, seq, Date.now()),
-      done: (err) => {
-        if (this.state !== 'running') return;
-        if (err) return seqs.rollback();
-        seqs.commit(seq);
-        this.queueAck(session, stream);
-      },
-    });
-  }
-
-  /** ACKs leave once per batch, after the commit (cumulative: the latest mark says it all). */
-  private queueAck(session: PathSession, stream: string): void {
-    this.ackDue.set(session, stream);
-    if (this.ackFlushScheduled) return;
-    this.ackFlushScheduled = true;
-    queueMicrotask(() => {
-      this.ackFlushScheduled = false;
-      for (const [s, st] of this.ackDue) s.sendAck(this.inboundFor(st).lastCommitted);
-      this.ackDue.clear();
-    });
-  }
-
-  private deliver(env: Envelope, info: DeliveryInfo): void {
-    this.counts.delivered++;
-    for (const h of this.handlers) {
-      try {
-        h(env, info);
-      } catch (err) {
-        // The application's bug must not break the stream: the message is stored and acknowledged.
-        this.opts.log(`${this.opts.node_id}: onMessage threw on ${env.header.message_id}: ${(err as Error).message}`);
-      }
-    }
-    for (const q of this.iterators) q.push(env);
-    if (env.header.seq > 0) {
-      this.deliveredUpTo.set(env.header.stream, env.header.seq);
-      this.queueDeliveredWrite();
-    }
-  }
-
-  private queueDeliveredWrite(): void {
-    if (this.deliveredWriteQueued || this.deliveredUpTo.size === 0 || !this.r) return;
-    this.deliveredWriteQueued = true;
-    const { store, commit } = this.r;
-    commit.enqueue({
-      write: () => {
-        for (const [stream, seq] of this.deliveredUpTo) store.markDelivered(stream, seq);
-      },
-      done: () => {
-        this.deliveredWriteQueued = false;
-      },
-    });
-  }
-
   // ---- waiting and reporting -----------------------------------------------------------------
 
   /** Resolves when every message sent so far is stored and acknowledged by Guardian. */
@@ -505,9 +397,10 @@ export class PeerClient {
     if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const done = (): void => {
+      const done = (err?: Error): void => {
         if (timer) clearTimeout(timer);
-        resolve();
+        if (err) reject(err);
+        else resolve();
       };
       this.idleWaiters.push(done);
       if (timeout_ms !== undefined) {
@@ -528,10 +421,10 @@ export class PeerClient {
     if (this.idleWaiters.length > 0 && this.isIdle()) this.releaseIdleWaiters();
   }
 
-  private releaseIdleWaiters(): void {
+  private releaseIdleWaiters(err?: Error): void {
     const w = this.idleWaiters;
     this.idleWaiters = [];
-    for (const f of w) f();
+    for (const f of w) f(err);
   }
 
   stats(): PeerStats {
@@ -548,11 +441,11 @@ export class PeerClient {
       acked_seq: q?.acked ?? 0,
       unacked: q?.unacked ?? 0,
       in_flight: q?.inFlight ?? 0,
-      last_seq_received: this.guardianStream !== undefined ? (this.inbound.get(this.guardianStream)?.lastCommitted ?? 0) : 0,
-      delivered: this.counts.delivered,
-      duplicates_dropped: this.counts.duplicates,
-      gaps_dropped: this.counts.gaps,
-      bad_input: this.counts.badInput,
+      last_seq_received: this.guardianStream !== undefined ? this.inbox.lastStored(this.guardianStream) : 0,
+      delivered: this.inbox.counts.delivered,
+      duplicates_dropped: this.inbox.counts.duplicates,
+      gaps_dropped: this.inbox.counts.gaps,
+      bad_input: this.inbox.counts.badInput,
       failovers: this.counts.failovers,
       resend_timeouts: this.counts.resendTimeouts,
       guardian_errors: { ...this.guardianErrors },

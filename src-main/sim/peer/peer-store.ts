@@ -74,14 +74,15 @@ export class PeerStore {
     return { nextSeq: Math.max(row.next_seq, maxStored + 1), ackedSeq: row.acked_seq };
   }
 
+  /** next_seq need not be written per message: streamOut() also counts what the outbox holds. */
   insertOutbox(seq: number, message_id: string, message_type: string, frame: Uint8Array, now_ms: number): void {
     this.q.insOutbox.run(seq, message_id, message_type, frame, now_ms);
-    this.q.setNext.run(seq + 1);
   }
 
   /** Guardian holds everything up to `seq`: those messages need not be kept. */
   markAcked(seq: number): void {
     this.q.setAcked.run(seq);
+    this.q.setNext.run(seq + 1); // before the prune: the pruned rows no longer count toward next_seq
     this.q.pruneOutbox.run(seq);
   }
 
@@ -94,10 +95,24 @@ export class PeerStore {
     return (this.q.streamIn.get(stream) as StreamInState | undefined) ?? { last_seq: 0, delivered_seq: 0 };
   }
 
+  private readonly pendingIn = new Map<string, number>();
+
+  /** The stream's last seq is written once per batch (flushStreamsIn), not per message. */
   insertInbox(env: Envelope, now_ms: number): void {
     const h = env.header;
     this.q.insInbox.run(h.stream, h.seq, h.message_type, JSON.stringify(env), now_ms);
-    this.q.upsertIn.run(h.stream, h.seq);
+    this.pendingIn.set(h.stream, h.seq);
+  }
+
+  /** Runs at the end of every group commit, inside its transaction. */
+  flushStreamsIn(): void {
+    for (const [stream, seq] of this.pendingIn) this.q.upsertIn.run(stream, seq);
+    this.pendingIn.clear();
+  }
+
+  /** The batch failed: what it would have advanced is forgotten with it. */
+  forgetStreamsIn(): void {
+    this.pendingIn.clear();
   }
 
   /** A message that broke the schema: its seq counts as stored (so the stream moves on), kept for a look. */

@@ -46,6 +46,8 @@ export class SpoolSession implements PathSession {
   private readonly written = new Map<string, { lastSeq: number; written_ms: number }>();
   private readonly seen = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly writeQueue: { first: number; last: number; lines: string[]; notBefore: number }[] = [];
+  private writeTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private greeted = false;
@@ -85,6 +87,7 @@ export class SpoolSession implements PathSession {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    if (this.writeTimer) clearTimeout(this.writeTimer);
   }
 
   isUp(_now_ms: number): boolean {
@@ -117,14 +120,44 @@ export class SpoolSession implements PathSession {
     const first = frames[0]!.seq;
     const last = frames[frames.length - 1]!.seq;
     this.counters.sent += frames.length;
-    const name = spoolFileName(first, 'csv');
-    let delay = this.latency_ms;
-    if (existsSync(join(this.outDir, name))) {
-      this.unlinkOwn(name);
-      delay = Math.max(delay, REWRITE_DELAY_MS);
+    const pending = this.writeQueue.find((w) => w.first === first);
+    if (pending) {
+      // A resend from the same seq before the first copy landed: one file, the newer content.
+      pending.last = last;
+      pending.lines = lines;
+    } else {
+      const now = this.owner.now_ms();
+      let notBefore = now + this.latency_ms;
+      const name = spoolFileName(first, 'csv');
+      if (existsSync(join(this.outDir, name))) {
+        this.unlinkOwn(name);
+        notBefore = Math.max(notBefore, now + REWRITE_DELAY_MS);
+      }
+      this.writeQueue.push({ first, last, lines, notBefore });
     }
-    if (delay === 0) this.writeFile(first, last, lines);
-    else this.later(delay, () => this.writeFile(first, last, lines));
+    this.drainWrites();
+  }
+
+  /**
+   * Files land in the order they were sent: a file written while an earlier one waits (a rewrite,
+   * latency) would reach the reader first, past a hole, and be dropped as a gap.
+   */
+  private drainWrites(): void {
+    while (this.writeQueue.length > 0 && !this.stopped) {
+      const head = this.writeQueue[0]!;
+      const wait = head.notBefore - this.owner.now_ms();
+      if (wait > 0) {
+        if (!this.writeTimer) {
+          this.writeTimer = setTimeout(() => {
+            this.writeTimer = undefined;
+            this.drainWrites();
+          }, wait);
+        }
+        return;
+      }
+      this.writeQueue.shift();
+      this.writeFile(head.first, head.last, head.lines);
+    }
   }
 
   sendAck(seq: number): void {

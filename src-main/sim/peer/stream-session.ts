@@ -92,10 +92,15 @@ export class StreamSession implements PathSession {
   }
 
   sendData(frames: OutboundFrame[]): void {
+    // Corked: a burst of frames leaves in one writev, not one syscall each.
+    const socket = this.socket;
+    const cork = frames.length > 1 && socket !== undefined && !socket.destroyed;
+    if (cork) socket.cork();
     for (const f of frames) {
       this.write(this.owner.wireFrame(f.frame, f.seq));
       this.counters.sent++;
     }
+    if (cork) process.nextTick(() => socket.uncork());
   }
 
   sendAck(seq: number): void {

@@ -25,13 +25,13 @@ export interface FakeClientOptions {
 export class FakeClient extends BaseClient {
   readonly kind = 'fake' as const;
   readonly world: FakeWorld;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private pulseTimer: ReturnType<typeof setInterval> | null = null;
   private started = false;
   private readonly holdState: FakeClientOptions['connection'];
   private readonly auto: boolean;
 
   constructor(options: FakeClientOptions = {}) {
-    super(options.now);
+    super({ now: options.now, random: () => 1 });
     this.world = new FakeWorld(options.scenario ?? 'normal', options.incidents ?? 40, this.now());
     this.holdState = options.connection;
     this.auto = options.auto ?? false;
@@ -97,18 +97,18 @@ export class FakeClient extends BaseClient {
     if (this.started) return;
     this.started = true;
     if (this.holdState && this.holdState !== 'live') {
-      // Two failed attempts ago, so the banner has an age and a retry to show.
-      let info = connectionOpened(this.connection, this.now() - 4000);
-      const attempts = this.holdState === 'offline' ? 5 : 2;
-      for (let i = 0; i < attempts; i++) info = connectionLost(info, this.now(), 'connection refused', () => 1);
+      // The stream dropped 4 s ago and every retry fails: the banner has an age and a countdown.
+      this.setConnection(connectionOpened(this.connection, this.now() - 4000));
       this.emit({ type: 'status', status: structuredClone({ ...this.world.status, ts: new Date(this.now() - 4000).toISOString() }) });
-      this.setConnection(info);
+      const attempts = this.holdState === 'offline' ? 5 : 1;
+      for (let i = 1; i < attempts; i++) this.setConnection(connectionLost(this.connection, this.now(), 'connection refused', () => 1));
+      this.failAgain();
       return;
     }
     this.setConnection(connectionOpened(this.connection, this.now()));
     this.emit({ type: 'hello', server_ts: new Date(this.now()).toISOString(), version: '0.1.0-fake', pulse_ms: 250, demo: true });
     this.tick();
-    if (this.auto) this.timer = setInterval(() => this.tick(), this.world.status.pulse_ms ?? 250);
+    if (this.auto) this.pulseTimer = setInterval(() => this.tick(), this.world.status.pulse_ms ?? 250);
   }
 
   /** One pulse: the world moves on and the new status (and any changed incident) is emitted. */
@@ -118,10 +118,19 @@ export class FakeClient extends BaseClient {
     this.emit({ type: 'status', status: structuredClone(this.world.status) });
   }
 
-  reconnectNow(): void { /* the fake never drops on its own */ }
+  /** Held down: each retry fails again, as against a service that is not there. */
+  private failAgain(): void {
+    if (this.auto) this.scheduleRetry('connection refused', () => this.failAgain());
+    else this.setConnection(connectionLost(this.connection, this.now(), 'connection refused', () => 1));
+  }
+
+  reconnectNow(): void {
+    if (this.holdState && this.holdState !== 'live') this.failAgain();
+  }
 
   close(): void {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
+    if (this.pulseTimer !== null) clearInterval(this.pulseTimer);
+    this.pulseTimer = null;
+    this.cancelRetry();
   }
 }

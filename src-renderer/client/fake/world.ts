@@ -7,7 +7,7 @@ import { fixtureAdvice, fixtureAudit, fixtureDeadLetters, fixtureSignals } from 
 import { fixtureHistory } from './fixtures/history';
 import { openIncident, pastIncidents } from './fixtures/incidents';
 import { scenarioStatus, type ScenarioName } from './fixtures/scenario';
-import { round, seeded } from './fixtures/util';
+import { jitter, round, seeded } from './fixtures/util';
 
 export interface ControlOutcome {
   response: ControlResponse;
@@ -71,7 +71,7 @@ export class FakeWorld {
   tick(now_ms: number): Incident | null {
     this.ticks++;
     const s = this.status;
-    const jig = (x: number, pct: number) => round(x * (1 + (this.rnd() - 0.5) * 2 * pct), 1);
+    const jig = (x: number, pct: number) => jitter(x, this.rnd, pct, 1);
     s.ts = new Date(now_ms).toISOString();
     s.overall_score = round(Math.min(100, this.base.overall_score + (this.rnd() - 0.5)), 1);
     for (const path of Object.keys(s.routes.metrics) as PathName[]) {

@@ -4,6 +4,7 @@ import { useGuardian, selectConsensus } from '../../store';
 import { Icon } from '../../ui/icons';
 import { Panel } from '../../ui/Panel';
 import { fmtClock } from '../../ui/format';
+import './agents.css';
 
 function Bar({ value, label }: { value: number; label: string }) {
   const pct = Math.round(Math.min(1, Math.max(0, value)) * 100);

@@ -4,6 +4,7 @@ import { useGuardian, selectConnection } from '../../store';
 import { Icon } from '../../ui/icons';
 import { fmtAgo, fmtDuration } from '../../ui/format';
 import { useNow } from '../../ui/useNow';
+import './connection.css';
 
 /** A live stream that has said nothing for this long is treated as stale too. */
 export const STALE_AFTER_MS = 5000;

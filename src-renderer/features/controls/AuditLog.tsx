@@ -5,9 +5,11 @@ import { StateTag } from '../../ui/StateTag';
 import { VirtualList } from '../../ui/VirtualList';
 import { fmtStamp } from '../../ui/format';
 import type { AuditOutcome } from '../../../src-shared/contract';
+import './controls.css';
 
 const OUTCOME_TONE: Record<AuditOutcome, 'ok' | 'fail' | 'idle' | 'info'> = { accepted: 'ok', completed: 'ok', refused: 'fail', expired: 'idle' };
 export const AUDIT_ROW_PX = 38;
+const AUDIT_MAX_PX = 240;
 
 export function AuditLog({ height }: { height?: number }) {
   const audit = useGuardian((s) => s.audit);
@@ -26,7 +28,7 @@ function AuditList({ height }: { height?: number }) {
       className="audit-list"
       count={audit.length}
       itemHeight={AUDIT_ROW_PX}
-      height={height}
+      height={height ?? Math.min(AUDIT_MAX_PX, audit.length * AUDIT_ROW_PX)}
       getKey={(i) => audit[i]!.id}
       renderItem={(i) => {
         const a = audit[i]!;

@@ -10,6 +10,7 @@ import { fmtStamp } from '../../ui/format';
 import { CONTROL_INFO, EXPIRY_CHOICES } from './controlInfo';
 import { ParamFields, type Params } from './ParamFields';
 import { useModal } from './useModal';
+import './controls.css';
 
 export interface ControlDialogProps {
   name: ControlName;

@@ -6,6 +6,7 @@ import { Panel } from '../../ui/Panel';
 import { CONTROL_INFO } from './controlInfo';
 import { useOpenControl } from './ControlDialogProvider';
 import type { Params } from './ParamFields';
+import './controls.css';
 
 function ControlButton({ name, note, initial, disabled }: { name: ControlName; note?: string; initial?: Params; disabled?: boolean }) {
   const open = useOpenControl();

@@ -1,16 +1,9 @@
 // The fields a control needs besides its reason: a path, a mode, an incident...
 import { FAULT_NAMES, MODES, PATH_PRIORITY, type ControlName } from '../../../src-shared/contract';
 import { useGuardian } from '../../store';
+import { FAULT_INFO } from './controlInfo';
 
 export type Params = Record<string, string>;
-
-const FAULT_WORDS: Record<string, string> = {
-  drop_socket: 'Drop the socket path',
-  stall_pipe: 'Stall the pipe mid-frame',
-  slow_broker: 'Slow the broker down',
-  spike_correlation: 'Spike portfolio correlation',
-  clear: 'Clear every fault',
-};
 
 export function ParamFields({ name, params, onChange }: { name: ControlName; params: Params; onChange: (p: Params) => void }) {
   const routes = useGuardian((s) => s.status?.routes ?? null);
@@ -73,7 +66,7 @@ export function ParamFields({ name, params, onChange }: { name: ControlName; par
           <span>Fault</span>
           <select value={params.fault ?? ''} onChange={(e) => set('fault', e.target.value)} required>
             <option value="">Choose a fault…</option>
-            {FAULT_NAMES.map((f) => <option key={f} value={f}>{FAULT_WORDS[f] ?? f}</option>)}
+            {FAULT_NAMES.map((f) => <option key={f} value={f}>{FAULT_INFO[f].does}</option>)}
           </select>
         </label>
       );

@@ -1,5 +1,5 @@
 // What each control is called on the deck and what it does, in the desk's words.
-import type { ControlName } from '../../../src-shared/contract';
+import type { ControlName, FaultName } from '../../../src-shared/contract';
 import type { IconName } from '../../ui/icons';
 
 export interface ControlInfo {
@@ -49,3 +49,12 @@ export const EXPIRY_CHOICES: { label: string; seconds: number | null }[] = [
   { label: '1 hour', seconds: 3600 },
   { label: '4 hours', seconds: 14_400 },
 ];
+
+/** The demo faults: a button label, and what the fault does to the simulator. */
+export const FAULT_INFO: Record<FaultName, { label: string; does: string }> = {
+  drop_socket: { label: 'Drop socket', does: 'Drop the socket path' },
+  stall_pipe: { label: 'Stall pipe', does: 'Stall the pipe mid-frame' },
+  slow_broker: { label: 'Slow broker', does: 'Slow the broker down' },
+  spike_correlation: { label: 'Spike correlation', does: 'Spike portfolio correlation' },
+  clear: { label: 'Clear faults', does: 'Clear every fault' },
+};

@@ -4,9 +4,9 @@ import { FAULT_NAMES } from '../../../src-shared/contract';
 import { useGuardian, selectDemo } from '../../store';
 import { Icon } from '../../ui/icons';
 import { Panel } from '../../ui/Panel';
+import { FAULT_INFO } from '../controls/controlInfo';
 import { useOpenControl } from '../controls/ControlDialogProvider';
-
-const FAULT_LABEL = { drop_socket: 'Drop socket', stall_pipe: 'Stall pipe', slow_broker: 'Slow broker', spike_correlation: 'Spike correlation', clear: 'Clear faults' } as const;
+import './demo.css';
 
 export function FaultPanel() {
   const demo = useGuardian(selectDemo);
@@ -17,8 +17,8 @@ export function FaultPanel() {
       <p className="dim">The simulator is running: these break it on purpose. Not available on a live desk.</p>
       <div className="fault-btns">
         {FAULT_NAMES.map((f) => (
-          <button key={f} type="button" className="mini-btn" onClick={() => open('inject_fault', { fault: f })}>
-            <Icon name={f === 'clear' ? 'check' : 'bolt'} size={11} />{FAULT_LABEL[f]}
+          <button key={f} type="button" className="mini-btn" title={FAULT_INFO[f].does} onClick={() => open('inject_fault', { fault: f })}>
+            <Icon name={f === 'clear' ? 'check' : 'bolt'} size={11} />{FAULT_INFO[f].label}
           </button>
         ))}
       </div>

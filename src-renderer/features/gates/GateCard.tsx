@@ -8,6 +8,7 @@ import { StateTag } from '../../ui/StateTag';
 import { fmtNum } from '../../ui/format';
 import { SCORE_OK, SCORE_WATCH, SCORE_WORD, scoreTone } from '../../ui/tone';
 import { GATE_SHORT, GATE_WORDS } from '../situation/situation';
+import './gates.css';
 
 export interface GateCardProps {
   name: GateName;
@@ -35,7 +36,7 @@ export function GateCard({ name, score, detail, spark = true }: GateCardProps) {
           {detail.key_metrics.map((m) => (
             <div key={m.name}>
               <dt>{m.name}</dt>
-              <dd><Num value={m.value} unit={m.unit} digits={Number.isInteger(m.value) ? 0 : m.value !== null && Math.abs(m.value) < 10 ? 2 : 1} label={m.label} budget={m.budget} /></dd>
+              <dd><Num value={m.value} unit={m.unit} label={m.label} budget={m.budget} /></dd>
             </div>
           ))}
         </dl>
@@ -46,8 +47,8 @@ export function GateCard({ name, score, detail, spark = true }: GateCardProps) {
             <li key={c.id} className={`sev-${c.severity}`} title={c.explanation}>
               <span className="fc-id"><Icon name={c.severity === 'critical' ? 'fail' : 'warn'} size={11} />{c.id}</span>
               <span className="fc-val">
-                <Num value={c.value} unit={c.unit ?? ''} digits={c.value % 1 ? 2 : 0} label={c.explanation} budget={c.limit} budgetWord="limit" />
-                <span className="fc-limit"> / {fmtNum(c.limit, c.limit % 1 ? 2 : 0)}</span>
+                <Num value={c.value} unit={c.unit ?? ''} label={c.explanation} budget={c.limit} budgetWord="limit" />
+                <span className="fc-limit"> / {fmtNum(c.limit)}</span>
               </span>
             </li>
           ))}

@@ -3,7 +3,7 @@
 import type { Incident, Severity } from '../../../src-shared/contract';
 import { Icon } from '../../ui/icons';
 import { StateTag } from '../../ui/StateTag';
-import { fmtDuration, fmtNum, fmtStamp, fmtWhen } from '../../ui/format';
+import { fmtDuration, fmtNum, fmtStamp, fmtUnit, fmtWhen } from '../../ui/format';
 import type { Tone } from '../../ui/tone';
 import { useOpenControl } from '../controls/ControlDialogProvider';
 import { ExportButtons } from './ExportButtons';
@@ -68,7 +68,7 @@ export function IncidentRow({ incident, expanded, onToggle, now_ms }: { incident
               return (
                 <li key={i} className="why-cause" title={c.text ?? c.constraint_id}>
                   <Icon name="warn" size={10} /><span className="mono">{c.constraint_id}</span>
-                  <span> = <strong>{fmtNum(c.value, c.value % 1 ? 2 : 0)}{c.unit ? ` ${c.unit}` : ''}</strong>{c.limit !== undefined ? ` (limit ${fmtNum(c.limit, c.limit % 1 ? 2 : 0)})` : ''}</span>
+                  <span> = <strong>{fmtUnit(c.value, c.unit ?? '')}</strong>{c.limit !== undefined ? ` (limit ${fmtUnit(c.limit, c.unit ?? '')})` : ''}</span>
                   {c.gate && <span className="dim"> · {c.gate.replace(/_/g, ' ')}</span>}
                 </li>
               );

@@ -9,6 +9,7 @@ import { useNow } from '../../ui/useNow';
 import { ExportButtons } from './ExportButtons';
 import { IncidentRow } from './IncidentRow';
 import { rowHeight } from './whyLines';
+import './incidents.css';
 
 export function IncidentTimeline({ height }: { height?: number }) {
   const order = useGuardian(selectIncidentOrder);

@@ -7,6 +7,7 @@ import { Panel } from '../../ui/Panel';
 import { StateTag } from '../../ui/StateTag';
 import { fmtStamp } from '../../ui/format';
 import { useOpenControl } from '../controls/ControlDialogProvider';
+import './learning.css';
 
 export function AdvicePanel() {
   const advice = useGuardian((s) => s.advice);
@@ -23,8 +24,8 @@ export function AdvicePanel() {
               </div>
               <div className="adv-line">
                 <span>
-                  {a.applied && a.rollback ? <>was <Num value={a.rollback.value} unit={a.unit ?? ''} digits={2} label="The value before this advice (rollback restores it)" /> → now <Num value={a.current} unit={a.unit ?? ''} digits={2} label="The constraint's current value" /></>
-                    : <>now <Num value={a.current} unit={a.unit ?? ''} digits={2} label="The constraint's current value" /> → proposed <Num value={a.proposed} unit={a.unit ?? ''} digits={2} label="The value the learning agent proposes" /></>}
+                  {a.applied && a.rollback ? <>was <Num value={a.rollback.value} unit={a.unit ?? ''} label="The value before this advice (rollback restores it)" /> → now <Num value={a.current} unit={a.unit ?? ''} label="The constraint's current value" /></>
+                    : <>now <Num value={a.current} unit={a.unit ?? ''} label="The constraint's current value" /> → proposed <Num value={a.proposed} unit={a.unit ?? ''} label="The value the learning agent proposes" /></>}
                   {a.false_positive_pct !== undefined && <> · <Num value={a.false_positive_pct} unit="%" label="Share of this constraint's degrades that were false positives" /> false positives</>}
                 </span>
                 {a.applied

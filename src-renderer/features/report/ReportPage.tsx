@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 import { TIMELINE_REPORT_ID, type ReportJson } from '../../../src-shared/contract';
 import { useClient } from '../../client';
 import { Icon } from '../../ui/icons';
-import { fmtDuration, fmtNum, fmtStamp } from '../../ui/format';
+import { fmtDuration, fmtStamp, fmtUnit } from '../../ui/format';
+import './report.css';
 
 export function ReportPage({ id }: { id: string }) {
   const client = useClient();
@@ -43,7 +44,7 @@ export function ReportPage({ id }: { id: string }) {
               {i.why && i.why.causes.length > 0 && (
                 <table className="report-table">
                   <thead><tr><th>Constraint</th><th>Value</th><th>Limit</th><th>Gate</th></tr></thead>
-                  <tbody>{i.why.causes.map((c, k) => <tr key={k}><td>{c.constraint_id}</td><td>{fmtNum(c.value, c.value % 1 ? 2 : 0)}{c.unit ? ` ${c.unit}` : ''}</td><td>{c.limit ?? '—'}</td><td>{c.gate ?? '—'}</td></tr>)}</tbody>
+                  <tbody>{i.why.causes.map((c, k) => <tr key={k}><td>{c.constraint_id}</td><td>{fmtUnit(c.value, c.unit ?? '')}</td><td>{c.limit === undefined ? '—' : fmtUnit(c.limit, c.unit ?? '')}</td><td>{c.gate ?? '—'}</td></tr>)}</tbody>
                 </table>
               )}
               <table className="report-table">

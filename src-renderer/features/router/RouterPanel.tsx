@@ -9,8 +9,10 @@ import { Panel } from '../../ui/Panel';
 import { StateTag } from '../../ui/StateTag';
 import { fmtClock } from '../../ui/format';
 import { budgetTone } from '../../ui/tone';
+import { pathState } from '../topology/graph/buildTopology';
 import { ROUTE_ICON, ROUTE_TONE, ROUTE_WORD } from '../topology/routeWords';
 import { HeldTables } from './HeldTables';
+import './router.css';
 
 /** A message older than this in the buffer is worth a look (the seed frame timeout is 5 s). */
 const OLDEST_BUDGET_S = 5;
@@ -24,7 +26,7 @@ function PathsTable() {
       <tbody>
         {PATH_PRIORITY.map((p) => {
           const m = routes.metrics[p];
-          const state = m && !m.healthy ? 'failed' : routes.active === p ? 'active' : 'standby';
+          const state = pathState(routes, p);
           return (
             <tr key={p} className={`row-${state}`}>
               <td>{p}</td>
@@ -32,7 +34,7 @@ function PathsTable() {
               <td><Num value={m?.latency_ms} unit="ms" label={`${p} latency now`} /></td>
               <td><Num value={m?.drop_pct} unit="%" digits={1} label={`${p} frames dropped in the last minute`} budget={1} budgetWord="limit" /></td>
               <td><Num value={m?.retries} label={`${p} resends in the last minute`} /></td>
-              <td><Num value={m?.acks_per_s} digits={1} label={`${p} acknowledgements per second`} /></td>
+              <td><Num value={m?.acks_per_s} label={`${p} acknowledgements per second`} /></td>
               <td><Num value={m?.queue_depth} label={`Messages queued on ${p}`} /></td>
               <td className="mono">{m?.last_error ?? '—'}</td>
             </tr>
@@ -54,7 +56,7 @@ function BufferStrip() {
       <div className="big-stat"><span className="bs-label">Queue depth</span><Num className="bs-value" value={buffer.depth} label="Messages in the durable outbox, not yet acknowledged" /></div>
       <div className="big-stat"><span className="bs-label">In / out per s</span><span className="bs-value"><Num value={buffer.enq_per_s} label="Messages queued per second" /> / <Num value={buffer.deq_per_s} label="Messages delivered and acknowledged per second" /></span></div>
       <div className="big-stat"><span className="bs-label">Trend</span><span className="bs-value" title={`Queue ${net > 0 ? 'growing' : net < 0 ? 'shrinking' : 'steady'} by ${Math.abs(net)} messages per second`}>{net > 0 ? `+${net}/s growing` : net < 0 ? `${net}/s draining` : 'steady'}</span></div>
-      <div className={`big-stat tone-${ageTone}`}><span className="bs-label">Oldest message</span><Num className="bs-value" value={buffer.oldest_age_s} unit="s" digits={buffer.oldest_age_s < 10 ? 1 : 0} label="Age of the oldest unacknowledged message" budget={OLDEST_BUDGET_S} budgetWord="watch above" /></div>
+      <div className={`big-stat tone-${ageTone}`}><span className="bs-label">Oldest message</span><Num className="bs-value" value={buffer.oldest_age_s} unit="s" label="Age of the oldest unacknowledged message" budget={OLDEST_BUDGET_S} budgetWord="watch above" /></div>
       {drain && <StateTag tone="info" word="Draining first" icon="inbox" title="An operator asked to deliver the queue before any new signal" />}
     </div>
   );

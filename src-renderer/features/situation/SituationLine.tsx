@@ -3,6 +3,7 @@ import { useGuardian, selectOpenIncident } from '../../store';
 import { Icon } from '../../ui/icons';
 import { TONE_ICON } from '../../ui/tone';
 import { situation } from './situation';
+import './situation.css';
 
 export function SituationLine() {
   const status = useGuardian((s) => s.status);

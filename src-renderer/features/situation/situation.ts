@@ -3,7 +3,7 @@
 import { GATE_NAMES, type GateName, type GuardianStatus, type Incident, type PathName } from '../../../src-shared/contract';
 import { fmtDuration, fmtUnit } from '../../ui/format';
 import { SCORE_WATCH, type Tone } from '../../ui/tone';
-import { entriesState } from '../topbar/EntriesChip';
+import { entriesState } from '../topbar/entries';
 
 export interface Situation {
   tone: Tone;

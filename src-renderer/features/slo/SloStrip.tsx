@@ -5,6 +5,7 @@ import { Num } from '../../ui/Num';
 import { Sparkline } from '../../ui/Sparkline';
 import { StateTag } from '../../ui/StateTag';
 import { budgetTone } from '../../ui/tone';
+import './slo.css';
 
 interface Tile { series: SeriesName; title: string; label: string; unit: string; digits: number; value: number | null; budget: number | null }
 
@@ -35,7 +36,7 @@ export function SloStrip() {
               <Num className="slo-value" value={t.value} unit={t.unit} digits={t.digits} label={t.label} budget={t.budget} />
               <Sparkline series={t.series} label={t.title} width={130} height={30} reference={t.budget ?? undefined} digits={t.digits} className={`tone-${tone}`} />
             </div>
-            <div className="slo-budget dim">budget <Num value={t.budget} unit={t.unit} digits={t.digits} label={`${t.title} budget`} /></div>
+            <div className="slo-budget dim">budget <Num value={t.budget} unit={t.unit} label={`${t.title} budget`} /></div>
           </div>
         );
       })}

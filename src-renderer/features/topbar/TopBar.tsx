@@ -6,6 +6,7 @@ import { EntriesChip } from './EntriesChip';
 import { ModePill } from './ModePill';
 import { RiskChip } from './RiskChip';
 import { ScoreGauge } from './ScoreGauge';
+import './topbar.css';
 
 const CONN_WORD = { connecting: 'Connecting', live: 'Live', reconnecting: 'Reconnecting', offline: 'Offline' } as const;
 const CONN_TONE = { connecting: 'idle', live: 'ok', reconnecting: 'watch', offline: 'fail' } as const;

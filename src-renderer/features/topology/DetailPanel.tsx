@@ -27,7 +27,7 @@ export function DetailPanel({ id, status, onClose }: { id: string; status: Guard
   let body;
   if (s.kind === 'path') {
     const m = status.routes.metrics[s.path];
-    const state = pathState(status, s.path);
+    const state = pathState(status.routes, s.path);
     title = `${s.path} path`;
     body = (
       <>
@@ -36,7 +36,7 @@ export function DetailPanel({ id, status, onClose }: { id: string; status: Guard
           <dt>Latency</dt><dd><Num value={m?.latency_ms} unit="ms" label={`${s.path} latency now`} /></dd>
           <dt>Drop</dt><dd><Num value={m?.drop_pct} unit="%" digits={1} label={`${s.path} frames dropped, last minute`} budget={1} budgetWord="limit" /></dd>
           <dt>Retries</dt><dd><Num value={m?.retries} label={`${s.path} resends in the last minute`} /></dd>
-          <dt>Acks/s</dt><dd><Num value={m?.acks_per_s} digits={1} label={`${s.path} acknowledgements per second`} /></dd>
+          <dt>Acks/s</dt><dd><Num value={m?.acks_per_s} label={`${s.path} acknowledgements per second`} /></dd>
           <dt>Queue</dt><dd><Num value={m?.queue_depth} label={`Messages queued on ${s.path}`} /></dd>
         </dl>
         <PeerHealth peers={peers} path={s.path} />

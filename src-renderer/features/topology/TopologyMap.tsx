@@ -10,6 +10,7 @@ import { DetailPanel } from './DetailPanel';
 import { buildTopology } from './graph/buildTopology';
 import type { TopoEdge, TopoNode } from './graph/types';
 import { RouteEdge } from './RouteEdge';
+import './topology.css';
 
 const nodeTypes = { deck: DeckNode };
 const edgeTypes = { route: RouteEdge };

@@ -1,6 +1,6 @@
 // status -> nodes and edges. The active route is animated, standby hops grey, failed hops red
 // and marked with a word, so the map reads without colour too.
-import { PATH_PRIORITY, SIGNAL_TIERS, type GuardianStatus, type PathMetrics, type PathName, type Peer, type SignalTier } from '../../../../src-shared/contract';
+import { PATH_PRIORITY, SIGNAL_TIERS, type GuardianStatus, type PathMetrics, type PathName, type Peer, type Routes, type SignalTier } from '../../../../src-shared/contract';
 import { fmtNum } from '../../../ui/format';
 import { HANDLE, position } from './layout';
 import type { RouteEdgeData, RouteState, TopoEdge, TopoNode, Topology } from './types';
@@ -11,10 +11,10 @@ export const BROKER_ID = 'broker';
 export const tierId = (t: SignalTier) => `tier:${t}`;
 export const pathId = (p: PathName) => `path:${p}`;
 
-export function pathState(status: GuardianStatus, path: PathName): RouteState {
-  const m = status.routes.metrics[path];
+export function pathState(routes: Routes, path: PathName): RouteState {
+  const m = routes.metrics[path];
   if (m && !m.healthy) return 'failed';
-  return status.routes.active === path ? 'active' : 'standby';
+  return routes.active === path ? 'active' : 'standby';
 }
 
 export function tierState(status: GuardianStatus, tier: SignalTier, peers: Peer[]): RouteState {
@@ -49,7 +49,8 @@ export function pathTip(path: PathName, state: RouteState, m: PathMetrics | unde
   return `The ${path} path ${role}: ${bits.join(', ')}.`;
 }
 
-function edge(id: string, source: string, target: string, data: RouteEdgeData, down = false): TopoEdge {
+function edge(id: string, source: string, target: string, data: RouteEdgeData, opts: { down?: boolean; focusable?: boolean } = {}): TopoEdge {
+  const down = opts.down ?? false;
   return {
     id, source, target, type: 'route', data,
     sourceHandle: down ? HANDLE.down : HANDLE.out,
@@ -57,7 +58,7 @@ function edge(id: string, source: string, target: string, data: RouteEdgeData, d
     animated: data.state === 'active',
     className: `route-${data.state}`,
     ariaLabel: data.tip,
-    focusable: true,
+    focusable: opts.focusable ?? true,
   };
 }
 
@@ -78,11 +79,12 @@ export function buildTopology(status: GuardianStatus): Topology {
 
   PATH_PRIORITY.forEach((path, row) => {
     const m = status.routes.metrics[path];
-    const state = pathState(status, path);
+    const state = pathState(status.routes, path);
     const tip = pathTip(path, state, m);
     nodes.push({ id: pathId(path), type: 'deck', position: position('path', row), data: { kind: 'path', path, state, metrics: m ?? null } });
     edges.push(edge(`e:g-${path}`, GUARDIAN_ID, pathId(path), { state, path, label: pathLabel(m), tip }));
-    edges.push(edge(`e:${path}-ea`, pathId(path), EA_ID, { state, path, label: null, tip }));
+    // The same hop as Guardian -> path, so one keyboard stop is enough.
+    edges.push(edge(`e:${path}-ea`, pathId(path), EA_ID, { state, path, label: null, tip }, { focusable: false }));
   });
 
   const eas = peers.filter((p) => p.role === 'EA');
@@ -99,7 +101,7 @@ export function buildTopology(status: GuardianStatus): Topology {
     state: brokerState,
     label: broker?.rtt_ms != null ? `${fmtNum(broker.rtt_ms)} ms` : null,
     tip: broker ? `The EA ${broker.connected ? 'is connected to' : 'has lost'} ${broker.name}${broker.rtt_ms != null ? `, round trip ${fmtNum(broker.rtt_ms)} ms` : ''}` : 'Broker status not reported',
-  }, true));
+  }, { down: true }));
 
   return { nodes, edges };
 }

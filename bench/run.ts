@@ -1,0 +1,62 @@
+// npm run bench: every figure the issues name, as one JSON object, also written to
+// bench/results/latest.json. Run on a quiet machine: the figures are wall-clock measurements.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { benchRawTcp, benchZmq } from './baselines';
+import { benchCodec } from './codec';
+import { benchDsl } from './dsl';
+import { benchDurable, benchFailover, benchLatency } from './durable';
+
+const only = process.argv[2];
+const results: Record<string, unknown> = {
+  started: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, loadavg_1m_at_start: Math.round(loadavg()[0]! * 100) / 100 },
+};
+const step = async (name: string, fn: () => Promise<Record<string, unknown>> | Record<string, unknown>) => {
+  if (only && only !== name) return;
+  process.stderr.write(`bench: ${name}...\n`);
+  try {
+    Object.assign(results, await fn());
+  } catch (err) {
+    results[`${name}_error`] = (err as Error).message;
+  }
+};
+
+let lost = 0;
+let duplicated = 0;
+const tally = (r: { lost: number; duplicated: number }) => {
+  lost += r.lost;
+  duplicated += r.duplicated;
+};
+
+await step('durable', async () => {
+  const r = await benchDurable(10_000);
+  tally(r);
+  return { durable_msgs_per_s: r.durable_msgs_per_s, durable_guardian_cpu_us_per_msg: r.durable_guardian_cpu_us_per_msg, durable_peers_cpu_us_per_msg: r.durable_peers_cpu_us_per_msg };
+});
+await step('baselines', async () => ({ raw_tcp_msgs_per_s: await benchRawTcp(3000), zmq_msgs_per_s: await benchZmq(3000) }));
+await step('latency', async () => {
+  const r = await benchLatency(5000, 1000);
+  tally(r);
+  return { signal_latency_ms_p50: r.signal_latency_ms_p50, signal_latency_ms_p99: r.signal_latency_ms_p99, echo_rtt_ms_p99: r.echo_rtt_ms_p99 };
+});
+await step('failover', async () => {
+  const r = await benchFailover(10);
+  tally(r);
+  return { failover_gap_ms: r.failover_gap_ms, failover_gaps_ms: r.failover_gaps_ms };
+});
+await step('codec', () => ({ ...benchCodec(1000) }) as Record<string, unknown>);
+await step('dsl', () => ({ ...benchDsl(1500) }) as Record<string, unknown>);
+
+results.lost = lost;
+results.duplicated = duplicated;
+if (typeof results.durable_msgs_per_s === 'number' && typeof results.raw_tcp_msgs_per_s === 'number') {
+  results.durable_vs_raw_tcp = Math.round((results.durable_msgs_per_s / results.raw_tcp_msgs_per_s) * 100) / 100;
+}
+results.finished = new Date().toISOString();
+
+const dir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(dir, { recursive: true });
+writeFileSync(`${dir}latest.json`, JSON.stringify(results, null, 2) + '\n');
+process.stdout.write(JSON.stringify(results) + '\n');
