@@ -126,3 +126,33 @@ describe('Guardian when the disk is full', () => {
     }
   });
 });
+
+describe('held signals', () => {
+  it('are released once to an EA that greets on two paths in the same moment, never twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guardian-held-'));
+    const g = await createGuardian(configForTests(), { dataDir: dir });
+    try {
+      const sig = await RawPeer.open(g.listening.socket!, 'sig-1', 'SIGNAL');
+      sig.hello(0, 'primary');
+      await sig.until(() => sig.got.some((e) => e.header.message_type === 'HELLO_ACK'));
+      for (let i = 1; i <= 5; i++) sig.send('SIGNAL', { signal_id: `s-${i}`, symbol: 'EURUSD', action: 'BUY', lots: 0.1 });
+      await sig.until(() => g.status().buffer.held === 5);
+      const viaSocket = await RawPeer.open(g.listening.socket!, 'ea-1', 'EA');
+      const viaPipe = await RawPeer.open(g.listening.pipe!, 'ea-1', 'EA');
+      viaSocket.hello();
+      viaPipe.hello();
+      await viaSocket.until(() => g.status().buffer.held === 0);
+      await new Promise((r) => setTimeout(r, 100));
+      const signals = [...viaSocket.got, ...viaPipe.got].filter((e) => e.header.message_type === 'SIGNAL');
+      const ids = new Set(signals.map((e) => (e.payload as { signal_id: string }).signal_id));
+      const seqs = new Set(signals.map((e) => e.header.seq));
+      expect(ids.size).toBe(5);
+      expect([...seqs].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]); // five messages on Guardian's stream, not ten
+      expect(g.db.prepare("SELECT state, COUNT(*) AS n FROM held_signals GROUP BY state").all()).toEqual([{ state: 'released', n: 5 }]);
+      for (const p of [sig, viaSocket, viaPipe]) p.sock.destroy();
+    } finally {
+      await g.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -123,8 +123,9 @@ export class Router {
   /** Attaches a greeted link (stream or spool) to its peer, replacing an older one on that path. */
   attach(peer: Peer, link: PathLink): void {
     const old = peer.links.get(link.path);
-    if (old && old !== link) old.close('replaced by a newer connection on the same path');
+    // The new link takes the path first, so the old one's close is not mistaken for the path going down.
     peer.links.set(link.path, link);
+    if (old && old !== link) old.close('replaced by a newer connection on the same path');
     const stats = peer.statsFor(link.path);
     (link as { stats: typeof stats }).stats = stats;
     stats.connects++;
@@ -249,9 +250,11 @@ export class Router {
   releaseHeld(reason?: string): number {
     const eas = this.eaPeers();
     if (eas.length === 0) return 0;
-    const rows = this.store.openHeld().filter((r) => reason === undefined || r.reason === reason);
+    // A row being released by a batch not yet stored still reads as held: skip it, or it would go out twice.
+    const rows = this.store.openHeld().filter((r) => (reason === undefined || r.reason === reason) && !this.settling.has(r.message_id));
     if (rows.length === 0) return 0;
     const b = this.open();
+    this.settle(b, rows.map((r) => r.message_id));
     const now = Date.now();
     for (const r of rows) {
       const expired = r.expires_ms !== null && r.expires_ms < now;
@@ -271,9 +274,10 @@ export class Router {
   /** Held signals past their time to live: recorded as expired, their services told. */
   expireHeld(): number {
     const now = Date.now();
-    const expired = this.store.openHeld().filter((r) => r.expires_ms !== null && r.expires_ms < now);
+    const expired = this.store.openHeld().filter((r) => r.expires_ms !== null && r.expires_ms < now && !this.settling.has(r.message_id));
     if (expired.length === 0) return 0;
     const b = this.open();
+    this.settle(b, expired.map((r) => r.message_id));
     for (const r of expired) b.heldOutcomes.push({ message_id: r.message_id, state: 'expired' });
     b.after.push((err) => {
       if (err) return;
@@ -283,6 +287,15 @@ export class Router {
       }
     });
     return expired.length;
+  }
+
+  /** Held signals whose outcome a batch is storing: not to be released or expired again meanwhile. */
+  private readonly settling = new Set<string>();
+  private settle(b: Batch, ids: string[]): void {
+    for (const id of ids) this.settling.add(id);
+    b.after.push(() => {
+      for (const id of ids) this.settling.delete(id);
+    });
   }
 
   private releaseNoRoute(): void {
