@@ -38,7 +38,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src-main/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts', 'bin/**/*.mjs', '*.config.{js,ts}'],
+    files: ['src-main/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts', 'bin/**/*.mjs', 'scripts/**/*.{mjs,js,ts}', 'native/**/*.{mjs,ts}', '*.config.{js,ts}'],
     languageOptions: { globals: { ...globals.node } },
   },
   {

@@ -1,5 +1,4 @@
 // Test helpers: render a component with a client, a store and the control dialog, as the app does.
-import './jsx-shim';
 import { render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { ClientProvider, FakeClient, type GuardianClient } from './client';

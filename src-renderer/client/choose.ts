@@ -1,5 +1,5 @@
 // Which client the page uses: the preload's bridge in Electron, fixtures with `?fake=1`
-// (`&scenario=degraded|safe`, `&incidents=5000`, `&conn=reconnecting|offline`), else the service.
+// (`&scenario=degraded|safe`, `&incidents=5000`, `&conn=reconnecting|offline`, `&frozen=1` for no pulse), else the service.
 import { FakeClient } from './fake/FakeClient';
 import { SCENARIOS, type ScenarioName } from './fake/fixtures/scenario';
 import { HttpClient } from './http';

@@ -1,5 +1,4 @@
 // @vitest-environment jsdom
-import '../jsx-shim';
 import { act, cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GuardianStatus } from '../../src-shared/contract';

@@ -1,5 +1,4 @@
 // @vitest-environment jsdom
-import '../jsx-shim';
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualTable } from './VirtualTable';

@@ -495,13 +495,23 @@ export class Router {
     const b = this.batch;
     if (!this.batchQueued) {
       this.batchQueued = true;
-      this.commit.enqueue({
-        write: () => {
+      // The next message starts a new batch once this one is being written, or has failed
+      // before its writes ran (a closed store): either way the router never stops committing.
+      const close = () => {
+        if (this.batch === b) {
           this.batch = new Batch();
           this.batchQueued = false;
+        }
+      };
+      this.commit.enqueue({
+        write: () => {
+          close();
           this.store.writeBatch(b, Date.now());
         },
-        done: (err) => this.afterBatch(b, err),
+        done: (err) => {
+          close();
+          this.afterBatch(b, err);
+        },
       });
     }
     return b;

@@ -39,4 +39,52 @@ export const MIGRATIONS: readonly Migration[] = [
         detail TEXT NOT NULL);
     `,
   },
+  {
+    version: 3,
+    name: 'incident log (hash-chained events, anchor, incidents, audit) and learning (outcomes, advice)',
+    sql: `
+      -- Append-only. hash = sha256(prev_hash || canonical JSON of the row without hash); see incidents/chain.ts.
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY, ts TEXT NOT NULL, type TEXT NOT NULL, severity TEXT NOT NULL,
+        incident_id TEXT, actor TEXT NOT NULL, summary TEXT NOT NULL, detail TEXT NOT NULL,
+        prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+      CREATE INDEX events_incident ON events (incident_id, id);
+      CREATE INDEX events_ts ON events (ts);
+      -- The chain's head, written in the same transaction as every append: deleting the newest
+      -- events leaves a chain that is valid on its own, and only this second witness shows it.
+      CREATE TABLE log_anchor (
+        one INTEGER PRIMARY KEY CHECK (one = 1), last_id INTEGER NOT NULL, last_hash TEXT NOT NULL,
+        count INTEGER NOT NULL);
+      INSERT INTO log_anchor (one, last_id, last_hash, count)
+        VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0);
+      CREATE TABLE incidents (
+        id TEXT PRIMARY KEY, opened_ts TEXT NOT NULL, closed_ts TEXT, severity TEXT NOT NULL,
+        title TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved')),
+        cause TEXT NOT NULL, mode TEXT, family TEXT, parent_id TEXT REFERENCES incidents (id),
+        inhibited_count INTEGER NOT NULL DEFAULT 0, last_inhibited_ts TEXT,
+        acknowledged_by TEXT, acknowledged_ts TEXT);
+      CREATE INDEX incidents_state ON incidents (state, family);
+      CREATE INDEX incidents_opened ON incidents (opened_ts);
+      CREATE TABLE audit (
+        id INTEGER PRIMARY KEY, ts TEXT NOT NULL, actor TEXT NOT NULL, control TEXT NOT NULL,
+        reason TEXT NOT NULL, outcome TEXT NOT NULL, params TEXT NOT NULL, detail TEXT,
+        expires_ts TEXT, event_id INTEGER NOT NULL);
+      CREATE INDEX audit_ts ON audit (ts);
+      -- kind 'degrade': one degrade episode (cleared_ts NULL while it lasts); kind 'repair': one runbook run.
+      CREATE TABLE outcomes (
+        id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('degrade', 'repair')), mode TEXT NOT NULL,
+        entered_ts TEXT NOT NULL, cleared_ts TEXT, duration_s REAL, cleared_after_s REAL, dwell_s REAL NOT NULL,
+        repaired INTEGER NOT NULL DEFAULT 0, runbook TEXT, constraints TEXT NOT NULL, incident_id TEXT);
+      CREATE INDEX outcomes_open ON outcomes (kind, mode, cleared_ts);
+      CREATE INDEX outcomes_entered ON outcomes (entered_ts);
+      CREATE TABLE advice (
+        id INTEGER PRIMARY KEY, created_ts TEXT NOT NULL, constraint_id TEXT NOT NULL,
+        condition_before TEXT NOT NULL, condition_after TEXT NOT NULL,
+        previous_value REAL NOT NULL, proposed_value REAL NOT NULL, unit TEXT,
+        false_positive_pct REAL NOT NULL, evidence TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('proposed', 'applied', 'rolled_back', 'superseded')),
+        applied_ts TEXT, applied_by TEXT, rolled_back_ts TEXT, rolled_back_by TEXT);
+      CREATE INDEX advice_constraint ON advice (constraint_id, state);
+    `,
+  },
 ];

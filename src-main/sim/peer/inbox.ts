@@ -70,18 +70,40 @@ export class Inbox {
       return;
     }
     seqs.accept(h.seq);
+    this.pending.push({ session, env, seqs });
+    if (this.pending.length === 1) this.queueStore();
+  }
+
+  /** Messages accepted since the last commit: stored together, by one commit work. */
+  private pending: { session: PathSession; env: Envelope; seqs: InboundSequence }[] = [];
+
+  private queueStore(): void {
     const store = this.store!;
+    let batch: typeof this.pending | undefined;
+    const take = () => {
+      batch = this.pending;
+      this.pending = [];
+      return batch;
+    };
     this.commit!.enqueue({
-      write: () => store.insertInbox(env, Date.now()),
+      write: () => {
+        const now = Date.now();
+        for (const m of take()) store.insertInbox(m.env, now);
+      },
       done: (err) => {
+        // A transaction that failed before its writes ran (a closed store) still settles its batch.
+        if (!batch) take();
+        batch = batch!;
         if (!this.running()) return;
         if (err) {
-          seqs.rollback(); // not stored: no ACK; Guardian's resend fills the hole
+          for (const m of batch) m.seqs.rollback(); // not stored: no ACK; Guardian's resend fills the hole
           return;
         }
-        seqs.commit(h.seq);
-        this.deliver(env, { path: session.path, redelivered: false });
-        this.queueAck(session, h.stream);
+        for (const m of batch) {
+          m.seqs.commit(m.env.header.seq);
+          this.deliver(m.env, { path: m.session.path, redelivered: false });
+          this.queueAck(m.session, m.env.header.stream);
+        }
       },
     });
   }

@@ -192,21 +192,45 @@ export class PeerClient {
     queue.allocate(); // after encoding: nothing can throw between here and the enqueue
     this.pendingSends++;
     return new Promise((resolve, reject) => {
-      commit.enqueue({
-        write: () => store.insertOutbox(seq, id, type, frame, Date.now()),
-        done: (err) => {
-          this.pendingSends--;
-          if (this.state === 'crashed') return reject(new Error('crashed before the message was stored'));
-          if (err) {
-            queue.rollback(); // the whole batch failed: every seq it reserved is given back
-            this.checkIdle();
-            return reject(err);
-          }
-          queue.commit([{ seq, frame }]);
-          resolve(seq);
-          this.schedulePump();
-        },
-      });
+      this.sendBatch.push({ seq, id, type, frame, resolve, reject });
+      if (this.sendBatch.length === 1) this.queueSendBatch(queue, commit, store);
+    });
+  }
+
+  /** Messages to store by the next commit: one commit work for all of them, not one each. */
+  private sendBatch: { seq: number; id: string; type: string; frame: Uint8Array; resolve: (seq: number) => void; reject: (err: Error) => void }[] = [];
+
+  private queueSendBatch(queue: OutboundQueue, commit: GroupCommit, store: PeerStore): void {
+    let batch: typeof this.sendBatch | undefined;
+    const take = () => {
+      batch = this.sendBatch;
+      this.sendBatch = [];
+      return batch;
+    };
+    commit.enqueue({
+      write: () => {
+        const now = Date.now();
+        for (const m of take()) store.insertOutbox(m.seq, m.id, m.type, m.frame, now);
+      },
+      done: (err) => {
+        // A transaction that failed before its writes ran (a closed store) still settles its batch.
+        if (!batch) take();
+        batch = batch!;
+        this.pendingSends -= batch.length;
+        if (this.state === 'crashed') {
+          for (const m of batch) m.reject(new Error('crashed before the message was stored'));
+          return;
+        }
+        if (err) {
+          queue.rollback(); // the whole batch failed: every seq it reserved is given back
+          this.checkIdle();
+          for (const m of batch) m.reject(err);
+          return;
+        }
+        queue.commit(batch);
+        for (const m of batch) m.resolve(m.seq);
+        this.schedulePump();
+      },
     });
   }
 

@@ -1,5 +1,4 @@
 // @vitest-environment jsdom
-import '../../jsx-shim';
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeClient } from '../../client';

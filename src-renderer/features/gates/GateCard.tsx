@@ -54,7 +54,7 @@ export function GateCard({ name, score, detail, spark = true }: GateCardProps) {
           ))}
         </ul>
       ) : (
-        <p className="gate-clear"><Icon name="check" size={11} />{detail ? 'All constraints pass' : 'No constraint detail'}</p>
+        <p className="gate-clear"><Icon name={detail ? 'check' : 'circle'} size={11} />{detail ? 'All constraints pass' : 'No constraint detail'}</p>
       )}
       {failing[0] && <p className="gate-next" title="Next step"><Icon name="wrench" size={11} />{failing[0].next_step}</p>}
     </article>

@@ -1,5 +1,4 @@
 // @vitest-environment jsdom
-import '../../jsx-shim';
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClient, OPEN_INCIDENT_ID } from '../../client';
