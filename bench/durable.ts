@@ -107,7 +107,7 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
     const startCount = r.received.length;
     while (performance.now() - t0 < duration_ms) {
       // Keep the sender's window full without queueing without bound in memory.
-      if (r.sig.stats().unacked > 16_000) {
+      if (r.sig.unacked > 16_000) {
         await new Promise((res) => setImmediate(res));
         continue;
       }
@@ -124,6 +124,7 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
     const cpu = { guardian_ms: cpuMsOf(r.guardian.child.pid) - guardianCpu0, peers_ms: (process.cpuUsage().user + process.cpuUsage().system) / 1000 - peersCpu0 };
     await until(() => r.received.length >= sent.length, 60_000).catch(() => undefined);
     const a = audit(sent, r.received);
+    if (process.env.BENCH_DEBUG) process.stderr.write(`ea duplicates dropped ${r.ea.stats().duplicates_dropped}, gaps ${r.ea.stats().gaps_dropped}; sig resend timeouts ${r.sig.stats().resend_timeouts}; ea resend timeouts ${r.ea.stats().resend_timeouts}\n`);
     return {
       durable_msgs_per_s: Math.round(deliveredInWindow / elapsed_s),
       // CPU time per message delivered: what the figure costs, whatever else the machine runs.

@@ -11,6 +11,8 @@ Usage:
   guardian serve [--config FILE] [--data-dir DIR] [--demo] [--quiet]
       Run the control plane headless. --demo starts the MT4 simulator beside it.
   guardian sim [options]      Run the MT4 simulator (an EA and signal services); see guardian sim --help.
+  guardian verify-log [--data-dir DIR | --file FILE] [--json]
+      Check the incident log's hash chain. Exit 0 ok, 1 problems (listed), 2 usage.
   guardian help               This text.
 `;
 
@@ -22,6 +24,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'sim': {
       const { runSim } = await import('./sim');
       return runSim(rest);
+    }
+    case 'verify-log': {
+      const { verifyLogCommand } = await import('./guardian/incidents');
+      return verifyLogCommand(rest, { defaultDataDir: defaultDataDir() });
     }
     case undefined:
     case 'help':

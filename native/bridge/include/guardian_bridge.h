@@ -191,6 +191,23 @@ GB_API int GB_CALL gb_last_peer_error_w(gb_client *c, gb_char16 *out, int cap);
 GB_API int GB_CALL gb_spool_write_w(gb_client *c, const gb_char16 *spool_dir);
 GB_API int GB_CALL gb_spool_read_w(gb_client *c, const gb_char16 *spool_dir);
 
+/* ---- Guardian's named pipe server (Windows; src/pipe_server_win.c) -------------------------
+ * Node cannot narrow the default ACL of a pipe it creates (Everyone may read, other machines may
+ * connect), so on Windows Guardian serves its pipe path through these. Every instance of
+ * \\.\pipe\NAME gets a DACL granting only the current user and LocalSystem, and
+ * PIPE_REJECT_REMOTE_CLIENTS; the first is created with FILE_FLAG_FIRST_PIPE_INSTANCE, so a name
+ * already taken by another process gives GB_E_BUSY instead of a shared pipe.
+ * Handles are positive integers. Blocking calls take a timeout (< 0: none) and may run on worker
+ * threads: one accept per server at a time, one read and one write per connection at a time
+ * (a read and a write may overlap). gb_pipe_close may be called from any thread: it wakes a
+ * blocked accept or read, which returns GB_E_CLOSED. On POSIX every call returns GB_E_UNSUPPORTED. */
+GB_API long long GB_CALL gb_pipe_listen(const char *name);                   /* server handle, or error */
+GB_API long long GB_CALL gb_pipe_accept(long long server, int timeout_ms);   /* connection handle, 0 = timeout */
+GB_API int GB_CALL gb_pipe_read(long long conn, unsigned char *out, int cap, int timeout_ms); /* bytes, 0 = timeout, GB_E_CLOSED */
+GB_API int GB_CALL gb_pipe_write(long long conn, const unsigned char *data, int len, int timeout_ms); /* len, or error */
+GB_API int GB_CALL gb_pipe_security(long long handle, char *out, int cap);   /* the DACL as SDDL, for tests */
+GB_API void GB_CALL gb_pipe_close(long long handle);
+
 #ifdef __cplusplus
 }
 #endif

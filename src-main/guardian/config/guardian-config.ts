@@ -31,6 +31,8 @@ export interface GuardianConfig {
     no_route_hold_s: number;
   };
   store: { file: string; inbox_retention_s: number; outbox_retention_s: number; prune_every_ms: number };
+  /** The console and status API (HTTP + WebSocket + /metrics): loopback only, see guardian/server. */
+  api: { enabled: boolean; host: string; port: number };
   status_line_ms: number;
 }
 
@@ -54,6 +56,10 @@ function check(cfg: GuardianConfig, file: string): GuardianConfig {
   const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
   if (!loopback && !cfg.paths.socket.allow_remote) {
     problems.push(`${file}: paths.socket.host is ${host}, not a loopback address; set paths.socket.allow_remote: true if Guardian must listen beyond this machine`);
+  }
+  const apiHost = cfg.api.host;
+  if (apiHost !== 'localhost' && !/^127\./.test(apiHost)) {
+    problems.push(`${file}: api.host is ${apiHost}: the console and its API listen on loopback only (127.0.0.1 or localhost)`);
   }
   if (!cfg.paths.socket.enabled && !cfg.paths.pipe.enabled && !cfg.paths.spool.enabled) {
     problems.push(`${file}: paths: every path is disabled; enable at least one of socket, pipe, spool`);

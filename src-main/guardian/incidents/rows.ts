@@ -78,7 +78,7 @@ export class LogRows {
       insertIncident: p(`INSERT INTO incidents (id, opened_ts, severity, title, state, cause, mode, family, parent_id)
         VALUES (@id, @opened_ts, @severity, @title, 'open', @cause, @mode, @family, @parent_id)`),
       incident: p('SELECT * FROM incidents WHERE id = ?'),
-      openOfFamily: p("SELECT * FROM incidents WHERE state != 'resolved' AND family = ? AND parent_id IS NULL ORDER BY opened_ts DESC, id DESC LIMIT 1"),
+      openOfFamily: p("SELECT * FROM incidents WHERE state != 'resolved' AND family = ? ORDER BY opened_ts DESC, id DESC LIMIT 1"),
       openIncidents: p("SELECT * FROM incidents WHERE state != 'resolved' ORDER BY opened_ts DESC, id DESC"),
       recentIncidents: p('SELECT * FROM incidents WHERE opened_ts < ? ORDER BY opened_ts DESC, id DESC LIMIT ?'),
       incidentsIn: p(`SELECT * FROM incidents WHERE opened_ts <= @to AND (closed_ts IS NULL OR closed_ts >= @from)

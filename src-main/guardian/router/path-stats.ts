@@ -34,16 +34,31 @@ export class PathStats {
   lastHeard_ms: number | null = null;
   connects = 0;
   disconnects = 0;
+  /**
+   * Control-plane hook (issue 3): hears every heartbeat ping's outcome on this path, standby paths
+   * included, with its round trip when echoed. The pulse's loop-around probes and the repair
+   * orchestrator's shadow verification listen here.
+   */
+  readonly pingListeners = new Set<(echoed: boolean, rtt_ms: number | null) => void>();
+  private lastRtt: number | null = null;
 
   constructor(readonly path: PathName) {}
 
   recordRtt(ms: number): void {
     this.rtts[this.rttCount % RTT_SAMPLES] = ms;
     this.rttCount++;
+    this.lastRtt = ms;
   }
   recordPing(echoed: boolean): void {
     this.pings.push(echoed);
     if (this.pings.length > PING_WINDOW) this.pings.shift();
+    for (const l of this.pingListeners) {
+      try {
+        l(echoed, echoed ? this.lastRtt : null);
+      } catch {
+        // a listener's bug must never stop the heartbeats
+      }
+    }
   }
   recordBadInput(reason: string): void {
     this.badInput[reason] = (this.badInput[reason] ?? 0) + 1;

@@ -19,6 +19,8 @@ export class Peer {
   activePath: PathName | null = null;
   /** Operator's forced path; honoured while that path is up. */
   forcedPath: PathName | null = null;
+  /** Who forced it, for the switch reason (control-plane hook, issue 3). */
+  forcedBy: string | null = null;
   lastSwitch: PathSwitch | null = null;
   /** Since when each path has been continuously up (switch-back hysteresis). */
   readonly upSince = new Map<PathName, number>();
@@ -29,6 +31,13 @@ export class Peer {
   lastAckSent = 0;
   delivered = 0;
   received = 0;
+  /**
+   * Ack latency probe (control-plane hook, issue 3): one sent message at a time is timed until its
+   * ACK; the latest round trip and how many were measured.
+   */
+  ackProbe: { seq: number; sent_ms: number } | null = null;
+  lastAckLatency_ms: number | null = null;
+  ackLatencySamples = 0;
 
   constructor(
     readonly node_id: string,

@@ -49,6 +49,8 @@ export interface EventRow {
 
 /** Everything one group commit stores. */
 export class Batch {
+  /** One timestamp for the messages a batch creates: they are stored (and so sent) together. */
+  readonly timestamp = new Date().toISOString();
   readonly outbox: OutboxRow[] = [];
   readonly inbox: InboxRow[] = [];
   readonly streamsIn = new Map<string, number>();

@@ -319,7 +319,7 @@ export class Router {
     const seq = peer.outbound.allocate();
     const header: Header = {
       version: PROTOCOL_VERSION,
-      timestamp: new Date().toISOString(),
+      timestamp: b.timestamp,
       message_id: messageId(`${this.opts.node_id}.${peer.node_id}`, seq),
       message_type: type,
       source: 'GUARDIAN',
@@ -354,7 +354,15 @@ export class Router {
   onAck(peerId: string, ackSeq: number): void {
     const peer = this.peers.get(peerId);
     if (!peer) return;
-    if (peer.outbound.ack(ackSeq, this.now_ms())) this.pump(peer);
+    const now = this.now_ms();
+    // The ack latency probe (control plane): the timed message is acknowledged.
+    const probe = peer.ackProbe;
+    if (probe && ackSeq >= probe.seq) {
+      peer.ackProbe = null;
+      peer.lastAckLatency_ms = now - probe.sent_ms;
+      peer.ackLatencySamples++;
+    }
+    if (peer.outbound.ack(ackSeq, now)) this.pump(peer);
   }
 
   /** Sends what the window allows on the active path (and the second one in dual-write). */
@@ -369,6 +377,7 @@ export class Router {
       if (frames.length === 0) break;
       link.sendData(frames);
       second?.sendData(frames);
+      if (!peer.ackProbe && !peer.legacy) peer.ackProbe = { seq: frames[frames.length - 1]!.seq, sent_ms: now };
       if (peer.legacy) peer.outbound.ack(peer.outbound.sent, now); // no ACKs in 1.0: best effort
       if (peer.outbound.inFlight >= this.opts.window) break;
     }
@@ -399,7 +408,7 @@ export class Router {
     let reason = why;
     if (peer.forcedPath && up.some((l) => l.path === peer.forcedPath)) {
       target = peer.forcedPath;
-      if (target !== current) reason = `forced by the operator`;
+      if (target !== current) reason = `forced by ${peer.forcedBy ?? 'the operator'}`;
     } else {
       for (const l of up) {
         if (l.path === current) {
@@ -423,8 +432,11 @@ export class Router {
     if (target) this.rewindAndPump(peer, `switched to ${target}`);
   }
 
-  /** The operator's forced switch (null clears it). Refused onto a path that is not up. */
-  forcePath(peerId: string | undefined, path: PathName | null): { ok: true } | { ok: false; error: string } {
+  /**
+   * The operator's forced switch (null clears it). Refused onto a path that is not up. `by` names
+   * who forced it in the switch reason (the control plane passes its own name).
+   */
+  forcePath(peerId: string | undefined, path: PathName | null, by = 'the operator'): { ok: true } | { ok: false; error: string } {
     const targets = peerId ? [this.peers.get(peerId)].filter((p): p is Peer => !!p) : [...this.peers.values()].filter((p) => !p.legacy);
     if (targets.length === 0) return { ok: false, error: peerId ? `unknown peer ${peerId}` : 'no peers connected' };
     const now = this.now_ms();
@@ -434,6 +446,7 @@ export class Router {
     }
     for (const p of targets) {
       p.forcedPath = path;
+      p.forcedBy = path ? by : null;
       this.choosePath(p, path ? `forced to ${path}` : 'forced path cleared');
     }
     return { ok: true };

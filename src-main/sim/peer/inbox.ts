@@ -55,7 +55,7 @@ export class Inbox {
     for (const env of store.undelivered(stream, store.streamIn(stream).delivered_seq)) this.deliver(env, { path: 'store', redelivered: true });
   }
 
-  onData(session: PathSession, env: Envelope, legacy: boolean): void {
+  onData(session: PathSession, env: Envelope, legacy: boolean, body?: Uint8Array): void {
     if (legacy) {
       this.deliver(env, { path: session.path, redelivered: false }); // 1.0: no seq, handed over as it comes
       return;
@@ -70,12 +70,12 @@ export class Inbox {
       return;
     }
     seqs.accept(h.seq);
-    this.pending.push({ session, env, seqs });
+    this.pending.push({ session, env, seqs, body });
     if (this.pending.length === 1) this.queueStore();
   }
 
   /** Messages accepted since the last commit: stored together, by one commit work. */
-  private pending: { session: PathSession; env: Envelope; seqs: InboundSequence }[] = [];
+  private pending: { session: PathSession; env: Envelope; seqs: InboundSequence; body: Uint8Array | undefined }[] = [];
 
   private queueStore(): void {
     const store = this.store!;
@@ -88,7 +88,7 @@ export class Inbox {
     this.commit!.enqueue({
       write: () => {
         const now = Date.now();
-        for (const m of take()) store.insertInbox(m.env, now);
+        for (const m of take()) store.insertInbox(m.env, now, m.body);
       },
       done: (err) => {
         // A transaction that failed before its writes ran (a closed store) still settles its batch.

@@ -81,6 +81,11 @@ export class PeerClient {
     return this.state === 'running';
   }
 
+  /** Messages stored and not yet acknowledged (cheap: for senders pacing themselves). */
+  get unacked(): number {
+    return this.r?.queue.unacked ?? 0;
+  }
+
   /** Adds a handler of Guardian's messages; returns its removal. */
   onMessage(handler: Handler): () => void {
     this.inbox.handlers.add(handler);
@@ -333,8 +338,8 @@ export class PeerClient {
         if (this.state === 'running') this.choosePath(this.now_ms());
       },
       onAck: (s, seq) => this.onAck(s, seq),
-      onData: (s, env, legacy) => {
-        if (this.state === 'running') this.inbox.onData(s, env, legacy || this.opts.legacy);
+      onData: (s, env, legacy, body) => {
+        if (this.state === 'running') this.inbox.onData(s, env, legacy || this.opts.legacy, body);
       },
       onBadInput: (s, reason, detail, header, text) => {
         if (this.state === 'running') this.inbox.onBadInput(s, reason, detail, header, text);

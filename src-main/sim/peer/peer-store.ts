@@ -1,7 +1,7 @@
 // What a peer keeps on disk: its outbox (every data message from before its first send until
 // Guardian acknowledges it), its sequence counters, and Guardian's messages it has stored but
 // perhaps not yet handed to the application. All writes run inside the group commit.
-import type { Envelope } from '../../../src-shared/protocol';
+import { decodeMessage, type Envelope } from '../../../src-shared/protocol';
 import type { Db } from '../../guardian/store';
 import type { OutboundFrame } from '../../guardian/router';
 import type { SimMigration } from './sim-db';
@@ -98,9 +98,11 @@ export class PeerStore {
   private readonly pendingIn = new Map<string, number>();
 
   /** The stream's last seq is written once per batch (flushStreamsIn), not per message. */
-  insertInbox(env: Envelope, now_ms: number): void {
+  insertInbox(env: Envelope, now_ms: number, body?: Uint8Array): void {
     const h = env.header;
-    this.q.insInbox.run(h.stream, h.seq, h.message_type, JSON.stringify(env), now_ms);
+    // The frame's own bytes when we have them (no second serialisation); JSON text otherwise.
+    const stored = body ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : JSON.stringify(env);
+    this.q.insInbox.run(h.stream, h.seq, h.message_type, stored, now_ms);
     this.pendingIn.set(h.stream, h.seq);
   }
 
@@ -128,6 +130,15 @@ export class PeerStore {
 
   /** Stored but not handed over before a crash: handed over again at start (at-least-once across a crash). */
   undelivered(stream: string, afterSeq: number): Envelope[] {
-    return (this.q.undelivered.all(stream, afterSeq) as string[]).map((s) => JSON.parse(s) as Envelope);
+    const out: Envelope[] = [];
+    for (const row of this.q.undelivered.all(stream, afterSeq) as (string | Buffer)[]) {
+      if (typeof row === 'string') {
+        out.push(JSON.parse(row) as Envelope);
+        continue;
+      }
+      const d = decodeMessage(row);
+      if (d.ok) out.push(d.envelope);
+    }
+    return out;
   }
 }

@@ -53,7 +53,8 @@ export interface SessionOwner {
   /** The connection went away (or the spool went stale). */
   onDown(session: PathSession, reason: string): void;
   onAck(session: PathSession, ackSeq: number): void;
-  onData(session: PathSession, env: Envelope, legacy: boolean): void;
+  /** `body` is the frame's bytes when they came whole off a stream: stored as they are, not re-serialised. */
+  onData(session: PathSession, env: Envelope, legacy: boolean, body?: Uint8Array): void;
   /** A message from Guardian that could not be read (section 7); `seq` when its header was readable. */
   onBadInput(session: PathSession, reason: string, detail: string, header: { stream?: string; seq?: number; message_id?: string } | undefined, text: string | undefined): void;
   onPeerError(session: PathSession, error: ErrorPayload): void;

@@ -313,7 +313,7 @@ export class StreamSession implements PathSession {
         this.owner.onPeerError(this, (env as Envelope<'ERROR'>).payload as ErrorPayload);
         return;
       default:
-        this.owner.onData(this, env, d.legacy);
+        this.owner.onData(this, env, d.legacy, body);
     }
   }
 
