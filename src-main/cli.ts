@@ -1,15 +1,20 @@
 // guardian serve | sim | help. Runs from the repo as `npm run guardian -- <command>` and as
 // the package's bin when installed.
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
-import { ConfigError, createGuardian, defaultDataDir, loadGuardianConfig, DEFAULT_CONFIG_FILE, type Guardian } from './guardian';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  ConfigError, createGuardian, defaultDataDir, loadGuardianConfig, DEFAULT_CONFIG_FILE, DEFAULT_WEB_ROOT, WEB_BUILD_COMMAND, webBuilt, type Guardian,
+} from './guardian';
 import { formatStatusLine } from './status-line';
 
 const USAGE = `Guardian: the control plane of an MT4 trading workstation.
 
 Usage:
   guardian serve [--config FILE] [--data-dir DIR] [--demo] [--quiet]
-      Run the control plane headless. --demo starts the MT4 simulator beside it.
+      Run the control plane headless, with its console at http://127.0.0.1:8787/?token=...
+      (api in the config). --demo starts the MT4 simulator beside it.
   guardian sim [options]      Run the MT4 simulator (an EA and signal services); see guardian sim --help.
   guardian verify-log [--data-dir DIR | --file FILE] [--json]
       Check the incident log's hash chain. Exit 0 ok, 1 problems (listed), 2 usage.
@@ -60,9 +65,10 @@ async function serve(args: string[]): Promise<number> {
   }
   const configFile = resolve(opts.config ?? DEFAULT_CONFIG_FILE);
   const dataDir = resolve(opts['data-dir'] ?? defaultDataDir());
+  if (opts.demo) buildConsoleIfMissing();
   let guardian: Guardian;
   try {
-    guardian = await createGuardian(loadGuardianConfig(configFile), { dataDir });
+    guardian = await createGuardian(loadGuardianConfig(configFile), { dataDir, demo: opts.demo });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`guardian: the configuration is not valid; nothing was started.\n${err.message}\n`);
@@ -92,16 +98,39 @@ async function serve(args: string[]): Promise<number> {
 
   out(`guardian ${guardian.config.node_id} serving; data dir ${dataDir}`);
   for (const [path, address] of Object.entries(guardian.listening)) out(`  ${path.padEnd(6)} ${address}`);
+  if (guardian.api) {
+    // The console link carries the token: whoever has it may act as the operator (see the audit log).
+    out(`  console ${guardian.api.consoleUrl}`);
+    out(`  metrics ${guardian.api.origin}/metrics`);
+    if (!guardian.api.webBuilt) out(`  console: not built (${guardian.api.webRoot} has no index.html): run ${WEB_BUILD_COMMAND}; the API answers meanwhile`);
+  }
   if (opts.demo) {
-    const { startDemoPeers } = await import('./sim');
-    demo = await startDemoPeers({ guardian: guardian.listening, dataDir: resolve(dataDir, 'sim') });
-    out('  demo: the MT4 simulator is running beside Guardian (an EA and primary + cached signal services)');
+    const { startDemoPeers, injectDemoFault } = await import('./sim');
+    const sim = await startDemoPeers({ guardian: guardian.listening, dataDir: resolve(dataDir, 'sim') });
+    demo = sim;
+    guardian.console.attachFaultInjector((fault) => injectDemoFault(sim, fault));
+    out('  demo: the MT4 simulator is running beside Guardian (an EA and primary + cached signal services); inject faults from the console');
   }
   out('guardian ready');
   if (guardian.config.status_line_ms > 0 && !opts.quiet && !stopping) {
     statusTimer = setInterval(() => out(formatStatusLine(guardian.status())), guardian.config.status_line_ms);
   }
   return exited;
+}
+
+/**
+ * `serve --demo` from the repository: the console is built once if it is missing (npm run demo on
+ * a fresh clone). An installed Guardian ships it built; a rebuild after editing the renderer is
+ * `${WEB_BUILD_COMMAND}`.
+ */
+function buildConsoleIfMissing(): void {
+  if (webBuilt(DEFAULT_WEB_ROOT)) return;
+  const root = resolve(DEFAULT_WEB_ROOT, '../..');
+  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  if (!existsSync(vite) || !existsSync(join(root, 'vite.web.config.ts'))) return; // not a checkout: the server says what is missing
+  process.stdout.write(`guardian: the console is not built yet; building it (${WEB_BUILD_COMMAND}), about 10 s...\n`);
+  const r = spawnSync(process.execPath, [vite, 'build', '-c', 'vite.web.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) process.stderr.write(`guardian: building the console failed (the API still serves):\n${r.stderr ?? r.error?.message ?? ''}\n`);
 }
 
 const isEntry = process.argv[1] !== undefined && /cli\.(ts|js|mjs)$/.test(process.argv[1]);

@@ -9,6 +9,8 @@ import { pipeAddress, resolveInDataDir, type GuardianConfig } from './config';
 import { listenPipe, listenSocket, SpoolDir, type Listener } from './paths';
 import { acceptConnection, Router, SpoolLink, type PathHealth } from './router';
 import { GroupCommit, integrityCheck, openDatabase, type Db } from './store';
+import { IncidentLog } from './incidents';
+import { GuardianConsole, defaultOperator, loadOrCreateToken, startConsoleServer, type ConsoleServer } from './server';
 
 export interface GuardianDeps {
   dataDir: string;
@@ -16,6 +18,10 @@ export interface GuardianDeps {
   /** The shared HMAC key; by default read from the variable the config names. */
   hmacKey?: string;
   env?: NodeJS.ProcessEnv;
+  /** Running beside the simulator (`serve --demo`): the console offers fault injection. */
+  demo?: boolean;
+  /** The built console the server sends (default out/web of the repository). */
+  webRoot?: string;
 }
 
 export interface PeerStatus {
@@ -49,6 +55,12 @@ export interface Guardian {
   readonly db: Db;
   readonly dataDir: string;
   readonly listening: Record<string, string>;
+  /** The incident log (hash-chained events, incidents, the operators' audit). */
+  readonly incidents: IncidentLog;
+  /** What the console and API read (guardian/server); attachFaultInjector wires the demo's simulator. */
+  readonly console: GuardianConsole;
+  /** The console server, when `api.enabled`: its URL (with the token) is `api.consoleUrl`. */
+  readonly api: ConsoleServer | null;
   status(): DataPlaneStatus;
   integrity(): string;
   dispose(): Promise<void>;
@@ -119,12 +131,41 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
   const rates = new RateMeter(clock);
   let disposed = false;
 
-  return {
+  // The console server (guardian/server): API, event stream, /metrics and the console page.
+  const incidents = new IncidentLog(db, { clock });
+  const consoleBackend = new GuardianConsole({
+    router, db, clock, incidents, demo: deps.demo ?? false, pulse_ms: p.heartbeat_ms,
+    enabledPaths: (['socket', 'pipe', 'spool'] as const).filter((path) => config.paths[path].enabled),
+    dataPlane: () => guardian.status(),
+  });
+  let api: ConsoleServer | null = null;
+  if (config.api.enabled) {
+    try {
+      api = await startConsoleServer({
+        backend: consoleBackend, host: config.api.host, port: config.api.port, webRoot: deps.webRoot,
+        token: loadOrCreateToken(deps.dataDir).token, actor: defaultOperator(),
+      });
+    } catch (err) {
+      consoleBackend.dispose();
+      for (const t of timers) t.dispose();
+      router.dispose();
+      commit.dispose();
+      for (const l of listeners) await l.close();
+      db.close();
+      const e = err as NodeJS.ErrnoException;
+      throw new Error(e.code === 'EADDRINUSE' ? `the console port ${config.api.host}:${config.api.port} is in use (api.port in the config; 0 picks a free one)` : `the console server cannot start: ${e.message}`);
+    }
+  }
+
+  const guardian: Guardian = {
     config,
     router,
     db,
     dataDir: deps.dataDir,
     listening,
+    incidents,
+    console: consoleBackend,
+    api,
     integrity: () => integrityCheck(db),
     status(): DataPlaneStatus {
       const now = clock.now_ms();
@@ -159,25 +200,32 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     async dispose() {
       if (disposed) return;
       disposed = true;
+      await api?.close(); // no control is accepted while the rest stops
+      consoleBackend.dispose();
       for (const t of timers) t.dispose();
       for (const l of listeners) l.server.close();
       router.dispose();
       spool?.close('Guardian stopping');
       commit.dispose(); // the last batch is stored before the database closes
       await Promise.all(listeners.map((l) => l.close().catch(() => undefined)));
+      incidents.dispose();
       db.close();
     },
   };
+  return guardian;
 }
 
-/** Messages per second in and out, over the time since the last sample. */
+/**
+ * Messages per second in and out, over at least the last second: the console samples every pulse
+ * (250 ms), and a quarter second of a calm stream rounds to 0 or 4 a second.
+ */
 class RateMeter {
   private last: { t: number; in: number; out: number } | undefined;
   private rate = { in_per_s: 0, out_per_s: 0 };
   constructor(private readonly clock: Clock) {}
   sample(inCount: number, outCount: number): { in_per_s: number; out_per_s: number } {
     const t = this.clock.now_ms();
-    if (this.last && t - this.last.t >= 200) {
+    if (this.last && t - this.last.t >= 1000) {
       const s = (t - this.last.t) / 1000;
       this.rate = { in_per_s: Math.round((inCount - this.last.in) / s), out_per_s: Math.max(0, Math.round((outCount - this.last.out) / s)) };
       this.last = { t, in: inCount, out: outCount };

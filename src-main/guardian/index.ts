@@ -3,3 +3,5 @@ export { createGuardian, defaultDataDir, type Guardian, type GuardianDeps, type 
 export { loadGuardianConfig, parseGuardianConfig, ConfigError, DEFAULT_CONFIG_FILE, type GuardianConfig } from './config';
 export { systemClock, ManualClock, type Clock } from './clock';
 export { configForTests } from './config-for-tests';
+// The console server (HTTP + WebSocket API, /metrics, the built console): see guardian/server.
+export { startConsoleServer, GuardianConsole, loadOrCreateToken, defaultOperator, DEFAULT_WEB_ROOT, WEB_BUILD_COMMAND, webBuilt, type ConsoleServer, type ConsoleBackend, type FaultInjector } from './server';

@@ -9,5 +9,5 @@ export { WireFaults } from './wire-faults';
 export { parseFaultSpec, FaultSpecError, type FaultSpec, type FaultTarget } from './fault-spec';
 export { startSim, formatSimLine, type SimOptions, type SimHandle, type SimStats, type SimTotals } from './sim-runner';
 export { runSim, SIM_USAGE, type SimIo } from './cli';
-export { startDemoPeers, type DemoOptions } from './demo';
+export { startDemoPeers, injectDemoFault, DEMO_FAULT_SPECS, type DemoOptions } from './demo';
 export { FakeGuardian, type FakeGuardianOptions, type Arrival } from './testing/fake-guardian';

@@ -259,7 +259,10 @@ export class IncidentWriter implements Disposable {
     const mark = this.pending.length;
     let result: T;
     try {
-      result = this.db.transaction(fn)();
+      // BEGIN IMMEDIATE: the anchor is read then moved; taking the write lock first means a second
+      // process writing the same log waits instead of failing at commit.
+      const tx = this.db.transaction(fn);
+      result = outer ? tx() : tx.immediate();
     } catch (err) {
       this.pending.length = Math.min(this.pending.length, mark);
       throw err;

@@ -1,9 +1,9 @@
 // The C ABI of native/bridge/include/guardian_bridge.h, declared for koffi 3. UTF-8 `str` in,
 // caller-owned Buffers out, no callbacks. 32-bit Windows exports are __stdcall (MT4's ABI);
 // everywhere else the convention word is left out (koffi ignores it on x64 anyway).
-import koffi from 'koffi';
+import koffi, { type LibraryHandle, type TypeObject } from 'koffi';
 
-type KoffiFunction = ReturnType<koffi.LibraryHandle['func']>;
+type KoffiFunction = ReturnType<LibraryHandle['func']>;
 
 /** The opaque client handle (gb_client *); null when gb_open failed. */
 export type ClientHandle = object;
@@ -64,9 +64,9 @@ export type StatName = keyof typeof GB_STAT;
 export const GB_OPTION = { frame_timeout_ms: 0, silence_intervals: 1, io_timeout_ms: 2, heartbeat_ms: 3 } as const;
 
 // koffi keeps named types in one process-wide table: declare the handle type once.
-let clientType: koffi.TypeObject | undefined;
+let clientType: TypeObject | undefined;
 
-export function declareBridge(lib: koffi.LibraryHandle, platform: NodeJS.Platform = process.platform, arch: string = process.arch): BridgeCalls {
+export function declareBridge(lib: LibraryHandle, platform: NodeJS.Platform = process.platform, arch: string = process.arch): BridgeCalls {
   clientType ??= koffi.opaque('guardian_gb_client');
   const cc = platform === 'win32' && arch === 'ia32' ? '__stdcall ' : '';
   const fn = (ret: string, name: string, params: string) => lib.func(`${ret} ${cc}${name}(${params})`);

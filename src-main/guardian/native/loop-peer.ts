@@ -123,11 +123,11 @@ export class NativeLoopPeer {
   }
 
   /** Polls (and pings) until `done` holds; every message delivered meanwhile goes into `into`. */
-  async pumpUntil(done: () => boolean, options: { timeout_ms?: number; into?: LoopMessage[]; what?: string } = {}): Promise<void> {
+  async pumpUntil(done: () => boolean | Promise<boolean>, options: { timeout_ms?: number; into?: LoopMessage[]; what?: string } = {}): Promise<void> {
     const deadline = Date.now() + (options.timeout_ms ?? 10_000);
     for (;;) {
       options.into?.push(...(await this.take()));
-      if (done()) return;
+      if (await done()) return;
       if (Date.now() > deadline) throw new NativeBridgeError(`timed out waiting for ${options.what ?? 'the condition'}: ${this.lastError()}`);
       await this.poll(20);
       await this.heartbeat();

@@ -81,6 +81,8 @@ export interface PeerPulse {
   tier: SignalTier | null;
   active_path: PathName | null;
   forced_path: PathName | null;
+  /** Who forced the path (the operator, or the control plane by its name). */
+  forced_by: string | null;
   unacked: number;
   paths: PathPulse[];
   healthy_paths: number;
@@ -333,7 +335,7 @@ export class PulseSampler implements Disposable {
       }
       peers.push({
         node_id: peer.node_id, role: peer.role, tier: peer.tier ?? null, active_path: peer.activePath, forced_path: peer.forcedPath,
-        unacked: peer.outbound.unacked, paths, healthy_paths: healthy,
+        forced_by: peer.forcedPath ? (peer.forcedBy ?? 'the operator') : null, unacked: peer.outbound.unacked, paths, healthy_paths: healthy,
       });
       depth += peer.outbound.unacked;
 

@@ -271,10 +271,15 @@ export class Router {
     if (link && 'sendError' in link) (link as StreamLink).sendError(reason, detail, ref_message_id);
   }
 
-  /** Held signals past their time to live: recorded as expired, their services told. */
-  expireHeld(): number {
+  /**
+   * Held signals past their time to live: recorded as expired, their services told. Given a
+   * reason (control-plane hook, issue 3), every signal held for that reason expires now, whatever
+   * its time to live: a risk veto expires the entries held before it.
+   */
+  expireHeld(reason?: string): number {
     const now = Date.now();
-    const expired = this.store.openHeld().filter((r) => r.expires_ms !== null && r.expires_ms < now && !this.settling.has(r.message_id));
+    const due = (r: { expires_ms: number | null; reason: string }) => (reason !== undefined ? r.reason === reason : r.expires_ms !== null && r.expires_ms < now);
+    const expired = this.store.openHeld().filter((r) => due(r) && !this.settling.has(r.message_id));
     if (expired.length === 0) return 0;
     const b = this.open();
     this.settle(b, expired.map((r) => r.message_id));

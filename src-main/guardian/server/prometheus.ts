@@ -14,7 +14,8 @@ export interface ConsoleMetrics {
 export function createConsoleMetrics(backend: ConsoleBackend, consoleClients: () => number): ConsoleMetrics {
   const registry = new Registry();
   const registers = [registry];
-  collectDefaultMetrics({ register: registry, prefix: 'guardian_process_' });
+  // The standard process_* and nodejs_* series, unprefixed: the usual Node dashboards read them as they are.
+  collectDefaultMetrics({ register: registry });
 
   new Gauge({
     name: 'guardian_mode', help: 'The operating mode: 1 for the current one, 0 for the others', labelNames: ['mode'], registers,

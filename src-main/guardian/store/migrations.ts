@@ -40,6 +40,37 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    // Placed before version 3 (written at the same time by another part) so the list stays in version order.
+    version: 2,
+    name: 'control plane: constraint repository (constraints, constraint_runs, insights), control state, repair runs',
+    sql: `
+      -- The constraint repository: seeded from config/constraints.yaml at start (same ids updated, never duplicated).
+      CREATE TABLE constraints (
+        id TEXT PRIMARY KEY, gate TEXT NOT NULL, severity TEXT NOT NULL, condition TEXT NOT NULL,
+        description TEXT NOT NULL, filters TEXT, next_step TEXT, source TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL);
+      -- Sampled outcomes: every change of status, and one row per constraint per sampling period.
+      CREATE TABLE constraint_runs (
+        id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, constraint_id TEXT NOT NULL, status TEXT NOT NULL,
+        value REAL, limit_value REAL, explanation TEXT NOT NULL, reason TEXT NOT NULL,
+        session TEXT, symbol TEXT, regime TEXT);
+      CREATE INDEX constraint_runs_by_constraint ON constraint_runs (constraint_id, ts_ms);
+      CREATE INDEX constraint_runs_ts ON constraint_runs (ts_ms);
+      CREATE TABLE insights (
+        id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, constraint_id TEXT, kind TEXT NOT NULL,
+        text TEXT NOT NULL, data TEXT);
+      CREATE INDEX insights_constraint ON insights (constraint_id, ts_ms);
+      -- Mode, breakers, repairs and signal tier as JSON, written on every change, restored at start.
+      CREATE TABLE control_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_ms INTEGER NOT NULL);
+      -- Finished repairs: the estimate to recover is the median duration of a runbook's successful runs.
+      CREATE TABLE repair_runs (
+        id TEXT NOT NULL, runbook TEXT NOT NULL, target TEXT, why TEXT NOT NULL, ok INTEGER NOT NULL,
+        started_ms INTEGER NOT NULL, ended_ms INTEGER NOT NULL, duration_ms INTEGER NOT NULL,
+        steps TEXT NOT NULL, detail TEXT);
+      CREATE INDEX repair_runs_runbook ON repair_runs (runbook, ended_ms);
+    `,
+  },
+  {
     version: 3,
     name: 'incident log (hash-chained events, anchor, incidents, audit) and learning (outcomes, advice)',
     sql: `

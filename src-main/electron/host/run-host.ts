@@ -1,0 +1,137 @@
+// The control plane's host: starts Guardian, answers the main process's calls through the
+// console API, streams its events, and on request shuts down gracefully (stop taking new work,
+// flush the outbox, close the database). Plain Node, no Electron: the same code runs in a
+// utility process (utility-entry.ts) and in the main process (--in-process), and in tests.
+import { ConfigError, createGuardian, loadGuardianConfig, type Guardian } from '../../guardian';
+import { loadNativeBridge, type NativeBridge } from '../../guardian/native';
+import { runShutdown, waitForEmptyOutbox, type ShutdownReport } from '../shutdown';
+import { consoleApiOf, type ConsoleApi } from './console-api';
+import { parseToHost, type FromHost, type HostOptions } from './messages';
+
+export interface HostPort {
+  post(message: FromHost): void;
+  onMessage(listener: (message: unknown) => void): void;
+}
+
+export interface HostDeps {
+  startGuardian(options: HostOptions): Promise<Guardian>;
+  consoleApi(guardian: Guardian): { api: ConsoleApi; served: boolean };
+  loadNative(options: HostOptions): NativeBridge;
+  platform: NodeJS.Platform;
+}
+
+export const defaultHostDeps: HostDeps = {
+  startGuardian: async (o) => createGuardian(loadGuardianConfig(o.configFile), { dataDir: o.dataDir }),
+  consoleApi: consoleApiOf,
+  loadNative: (o) => loadNativeBridge({ resourcesDir: o.resourcesDir, repoRoot: o.repoRoot }),
+  platform: process.platform,
+};
+
+export const EXIT_CONFIG = 78; // as `guardian serve`: the configuration is not valid
+
+/** Resolves once the host has stopped: the exit code for its process, and the shutdown report. */
+export interface HostHandle {
+  done: Promise<{ exit_code: number; report: ShutdownReport | null }>;
+}
+
+export function runControlPlaneHost(port: HostPort, deps: HostDeps = defaultHostDeps): HostHandle {
+  let guardian: Guardian | undefined;
+  let api: ConsoleApi | undefined;
+  let unsubscribe = () => {};
+  let stopping = false;
+  let finish: (r: { exit_code: number; report: ShutdownReport | null }) => void = () => {};
+  const done = new Promise<{ exit_code: number; report: ShutdownReport | null }>((r) => (finish = r));
+  let started: Promise<boolean> | undefined;
+
+  const start = async (options: HostOptions): Promise<boolean> => {
+    const native = deps.loadNative(options);
+    try {
+      guardian = await deps.startGuardian(options);
+    } catch (err) {
+      const exit_code = err instanceof ConfigError ? EXIT_CONFIG : 1;
+      port.post({ kind: 'failed', error: (err as Error).message, exit_code });
+      finish({ exit_code, report: null });
+      return false;
+    }
+    const found = deps.consoleApi(guardian);
+    api = found.api;
+    unsubscribe = api.subscribe((event) => port.post({ kind: 'event', event }));
+    port.post({
+      kind: 'ready',
+      listening: guardian.listening,
+      console_api: found.served,
+      native: { available: native.available, reason: native.reason },
+      secure_pipe: securePipeNote(deps.platform),
+    });
+    return true;
+  };
+
+  const stop = async (flush_ms: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    const ok = started ? await started : false;
+    const g = guardian;
+    if (!ok || !g) {
+      // Never started (or failed to): nothing to flush or close.
+      port.post({ kind: 'stopped', report: { ok: true, steps: [] } });
+      finish({ exit_code: 0, report: null });
+      return;
+    }
+    const report = await runShutdown([
+      {
+        name: 'stop taking new work',
+        timeout_ms: 2000,
+        run: async () => {
+          unsubscribe();
+          const intake = (g as Guardian & { stopIntake?: () => Promise<void> | void }).stopIntake;
+          if (intake) await intake.call(g);
+          return intake ? 'console calls refused; paths take no new connections' : 'console calls refused (the control plane has no stopIntake(): its paths stay open until it closes)';
+        },
+      },
+      { name: 'flush the outbox', timeout_ms: flush_ms + 1000, run: () => waitForEmptyOutbox(() => g.status().buffer.depth, flush_ms) },
+      {
+        name: 'close the database',
+        timeout_ms: 10_000,
+        run: async () => {
+          await g.dispose();
+          return 'last batch committed, store closed';
+        },
+      },
+    ]);
+    port.post({ kind: 'stopped', report });
+    finish({ exit_code: report.ok ? 0 : 1, report });
+  };
+
+  port.onMessage((raw) => {
+    const msg = parseToHost(raw);
+    if (!msg) return; // not ours: ignore rather than guess
+    if (msg.kind === 'start') {
+      started ??= start(msg.options);
+      return;
+    }
+    if (msg.kind === 'shutdown') {
+      void stop(msg.flush_ms);
+      return;
+    }
+    const reply = (r: { ok: true; value: unknown } | { ok: false; error: string }) => port.post({ kind: 'result', id: msg.id, ...r });
+    if (stopping) return reply({ ok: false, error: 'Guardian is stopping: it takes no new work' });
+    if (!started) return reply({ ok: false, error: 'Guardian has not been started' });
+    void started.then((ok) => {
+      if (!ok || !api) return reply({ ok: false, error: 'Guardian failed to start' });
+      if (stopping) return reply({ ok: false, error: 'Guardian is stopping: it takes no new work' });
+      return api.call(msg.name, msg.request as never).then(
+        (value) => reply({ ok: true, value }),
+        (err: unknown) => reply({ ok: false, error: err instanceof Error ? err.message : String(err) }),
+      );
+    });
+  });
+
+  return { done };
+}
+
+/** How the pipe path is protected here, for the log and the report. */
+export function securePipeNote(platform: NodeJS.Platform): string {
+  if (platform !== 'win32') return 'the pipe path is a Unix socket in the data dir (protected by the folder)';
+  // listenSecurePipe (guardian/native) is ready; createGuardian does not yet take a pipe listener.
+  return "the pipe uses Node's default ACL: createGuardian has no hook for the native secure pipe yet";
+}
