@@ -4,6 +4,7 @@
 // as flat records. Results are accumulated into a sink so nothing is optimised away. Rounds alternate
 // between the engines and the best round of each is reported: the machine is shared, so the best round is
 // the one least disturbed by neighbours.
+import { seededRandom } from '../src-shared/random';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compileExpression } from 'filtrex';
 import { CONSTRAINT_VARIABLES, CONSTRAINT_VARIABLE_INDEX, compile, loadConstraints } from '../src-main/guardian/constraints/index';
@@ -43,17 +44,8 @@ function expressions(): string[] {
   return all.slice(0, EXPRESSION_COUNT);
 }
 
-// Deterministic pseudo-random pulses (mulberry32), so runs are comparable.
-function randomSource(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Deterministic pseudo-random pulses, so runs are comparable.
+const randomSource = seededRandom;
 
 function pulses(): Record<string, number>[] {
   const random = randomSource(42);

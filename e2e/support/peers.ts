@@ -48,14 +48,5 @@ export function exactlyOnceInOrder(ids: number[], n: number): string[] {
   return problems.slice(0, 20);
 }
 
-/** A small seeded PRNG (mulberry32), so a failing random schedule can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so a failing random schedule can be replayed from its seed. */
+export { seededRandom as prng } from '../../src-shared/random';

@@ -1,17 +1,7 @@
 // A toy market for the simulator: a random walk per symbol, pip sizes, and a seeded generator so
 // a run can be replayed.
 
-/** mulberry32: small, fast, seedable; good enough for prices and coin flips. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src-shared/random';
 
 const BASE_PRICES: Record<string, number> = { EURUSD: 1.085, GBPUSD: 1.27, USDJPY: 150, XAUUSD: 2000, AUDUSD: 0.66 };
 export const DEFAULT_SYMBOLS = ['EURUSD', 'GBPUSD', 'USDJPY'];
