@@ -7,6 +7,7 @@ import { benchRawTcp, benchZmq } from './baselines';
 import { benchCodec } from './codec';
 import { benchDsl } from './dsl';
 import { benchDurable, benchFailover, benchLatency } from './durable';
+import { benchUi } from './ui';
 
 const only = process.argv[2];
 const results: Record<string, unknown> = {
@@ -48,6 +49,8 @@ await step('failover', async () => {
 });
 await step('codec', () => ({ ...benchCodec(1000) }) as Record<string, unknown>);
 await step('dsl', () => ({ ...benchDsl(1500) }) as Record<string, unknown>);
+// The console in Chromium (bench/ui.ts): status to DOM at 10 updates/s with 2,000 incidents, and first load.
+await step('ui', async () => ({ ...(await benchUi()) }));
 
 results.lost = lost;
 results.duplicated = duplicated;

@@ -54,7 +54,8 @@ describe('guardian CLI', () => {
   it('serves on its paths, prints where, and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'guardian-cli-'));
     try {
-      const cfg = readFileSync(join(__dirname, '..', 'config', 'guardian.yaml'), 'utf8').replace('port: 9999', 'port: 0');
+      // port 0 for the socket and the console server both: never the ports a running Guardian holds
+      const cfg = readFileSync(join(__dirname, '..', 'config', 'guardian.yaml'), 'utf8').replace('port: 9999', 'port: 0').replace('port: 8787', 'port: 0');
       writeFileSync(join(dir, 'g.yaml'), cfg);
       const r = await run(['serve', '--config', join(dir, 'g.yaml'), '--data-dir', dir, '--quiet'], /spool /);
       expect(r.out).toMatch(/socket +127\.0\.0\.1:\d+/);

@@ -68,10 +68,12 @@ async function serve(args: string[]): Promise<number> {
   if (opts.demo) buildConsoleIfMissing();
   let guardian: Guardian;
   try {
-    guardian = await createGuardian(loadGuardianConfig(configFile), { dataDir, demo: opts.demo });
+    // control: the control plane (issue 3) runs beside the data plane.
+    guardian = await createGuardian(loadGuardianConfig(configFile), { dataDir, demo: opts.demo, control: true });
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`guardian: the configuration is not valid; nothing was started.\n${err.message}\n`);
+    // The control plane's files (constraints, failover policy, runbooks) are configuration too.
+    if (err instanceof ConfigError || ['ConstraintConfigError', 'PolicyError', 'RunbookError'].includes((err as Error).name)) {
+      process.stderr.write(`guardian: the configuration is not valid; nothing was started.\n${(err as Error).message}\n`);
       return 78; // EX_CONFIG
     }
     process.stderr.write(`guardian: cannot start: ${(err as Error).message}\n`);
@@ -113,7 +115,7 @@ async function serve(args: string[]): Promise<number> {
   }
   out('guardian ready');
   if (guardian.config.status_line_ms > 0 && !opts.quiet && !stopping) {
-    statusTimer = setInterval(() => out(formatStatusLine(guardian.status())), guardian.config.status_line_ms);
+    statusTimer = setInterval(() => out(formatStatusLine(guardian.status(), guardian.control?.mode)), guardian.config.status_line_ms);
   }
   return exited;
 }

@@ -14,6 +14,8 @@ export interface GuardianProcess {
   socket: { host: string; port: number };
   pipe: string;
   spool: string;
+  /** The console server, when the config enables it (writeConfig gives it a free port). */
+  api: { origin: string; port: number; token: string; consoleUrl: string } | null;
   output(): string;
   /** SIGKILL: no flush, no goodbye. */
   kill9(): Promise<void>;
@@ -33,9 +35,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Writes a config into the data dir: the embedded defaults with this run's port and tweaks. */
-export function writeConfig(dataDir: string, port: number, edit: (yaml: string) => string = (y) => y): string {
-  const base = readFileSync(join(ROOT, 'config', 'guardian.yaml'), 'utf8').replace('port: 9999', `port: ${port}`);
+/**
+ * Writes a config into the data dir: the embedded defaults with this run's port and tweaks. The
+ * console server takes `apiPort` (default 0, a free one: tests never collide on 8787).
+ */
+export function writeConfig(dataDir: string, port: number, edit: (yaml: string) => string = (y) => y, apiPort = 0): string {
+  const base = readFileSync(join(ROOT, 'config', 'guardian.yaml'), 'utf8').replace('port: 9999', `port: ${port}`).replace('port: 8787', `port: ${apiPort}`);
   const file = join(dataDir, 'guardian.yaml');
   writeFileSync(file, edit(base));
   return file;
@@ -66,11 +71,13 @@ export async function startGuardianProcess(dataDir: string, configFile: string, 
   const sock = /socket +([\d.]+):(\d+)/.exec(out);
   const pipe = /pipe +(\S+)/.exec(out);
   const spool = /spool +(\S+)/.exec(out);
+  const link = /console +(http:\/\/[^\s/]+:(\d+))\/\?token=(\S+)/.exec(out);
   return {
     child,
     socket: { host: sock?.[1] ?? '127.0.0.1', port: Number(sock?.[2] ?? 0) },
     pipe: pipe?.[1] ?? '',
     spool: spool?.[1] ?? '',
+    api: link ? { origin: link[1]!, port: Number(link[2]), token: link[3]!, consoleUrl: `${link[1]}/?token=${link[3]}` } : null,
     output: () => out,
     async kill9() {
       child.kill('SIGKILL');

@@ -2,6 +2,8 @@
 // every path, the router, and the timers that keep the pulse. No Electron here: the desktop app
 // and the headless service host the same object.
 import { createHmac } from 'node:crypto';
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { HmacFn, PathName } from '../../src-shared/protocol';
 import { systemClock, type Clock } from './clock';
@@ -11,6 +13,7 @@ import { acceptConnection, Router, SpoolLink, type PathHealth } from './router';
 import { GroupCommit, integrityCheck, openDatabase, type Db } from './store';
 import { IncidentLog } from './incidents';
 import { GuardianConsole, defaultOperator, loadOrCreateToken, startConsoleServer, type ConsoleServer } from './server';
+import { consolePort, createControlPlane, type ControlPlane, type ControlPlaneSettings } from './control';
 
 export interface GuardianDeps {
   dataDir: string;
@@ -22,6 +25,12 @@ export interface GuardianDeps {
   demo?: boolean;
   /** The built console the server sends (default out/web of the repository). */
   webRoot?: string;
+  /**
+   * Issue 3: run the control plane (pulse -> gates -> agents -> modes -> effects, repairs) beside
+   * the data plane; settings override its defaults. Off unless asked for, so the data plane's own
+   * tests see the bare router; `guardian serve` turns it on.
+   */
+  control?: boolean | ControlPlaneSettings;
 }
 
 export interface PeerStatus {
@@ -61,6 +70,8 @@ export interface Guardian {
   readonly console: GuardianConsole;
   /** The console server, when `api.enabled`: its URL (with the token) is `api.consoleUrl`. */
   readonly api: ConsoleServer | null;
+  /** The control plane (issue 3), when deps.control asked for it. */
+  readonly control: ControlPlane | null;
   status(): DataPlaneStatus;
   integrity(): string;
   dispose(): Promise<void>;
@@ -97,6 +108,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
   const listeners: Listener[] = [];
   const timers: { dispose(): void }[] = [];
   let spool: SpoolLink | undefined;
+  let spoolDir: SpoolDir | undefined;
   try {
     if (config.paths.socket.enabled) {
       listeners.push(await listenSocket(config.paths.socket.host, config.paths.socket.port, (s) => acceptConnection(router, s, 'socket', linkSettings)));
@@ -106,9 +118,10 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     }
     if (config.paths.spool.enabled) {
       const dir = new SpoolDir(resolveInDataDir(deps.dataDir, config.paths.spool.dir), 'guardian');
+      spoolDir = dir;
       spool = new SpoolLink(dir, router, config.node_id, config.paths.spool.stale_ms, hmac);
-      const s = spool;
-      timers.push(clock.setInterval(() => s.poll(), config.paths.spool.poll_ms));
+      // The current spool link (a repair may reopen it).
+      timers.push(clock.setInterval(() => spool?.poll(), config.paths.spool.poll_ms));
     }
   } catch (err) {
     for (const l of listeners) await l.close();
@@ -133,8 +146,85 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
 
   // The console server (guardian/server): API, event stream, /metrics and the console page.
   const incidents = new IncidentLog(db, { clock });
+
+  // ---- issue 3: the control plane, and the repair actions its runbooks run on the real listeners.
+  // A restart stops accepting on the address and listens again; sessions already open stay up.
+  const retired: Promise<unknown>[] = []; // a retired server's 'close' comes once its last session ends
+  const relisten = async (path: 'socket' | 'pipe', port?: number): Promise<string> => {
+    const i = listeners.findIndex((l) => l.path === path);
+    if (i < 0) throw new Error(`the ${path} path is not enabled`);
+    const old = listeners[i]!;
+    retired.push(new Promise((r) => old.server.once('close', r)));
+    old.server.close();
+    const listen = () => path === 'socket'
+      ? listenSocket(config.paths.socket.host, port ?? Number(old.address.split(':').pop()), (s: Socket) => acceptConnection(router, s, 'socket', linkSettings))
+      : listenPipe(pipeAddress(config, deps.dataDir), (s: Socket) => acceptConnection(router, s, 'pipe', linkSettings));
+    let fresh: Listener | undefined;
+    for (let attempt = 0; !fresh; attempt++) {
+      try {
+        fresh = await listen();
+      } catch (err) {
+        if (attempt >= 10) throw err; // the closed handle frees the address within a few ticks
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    listeners[i] = fresh;
+    listening[path] = fresh.address;
+    return `${path} listening again on ${fresh.address}`;
+  };
+  let control: ControlPlane | null = null;
+  if (deps.control) {
+    let chain: { at: number; ok: boolean | null } = { at: -Infinity, ok: null };
+    control = createControlPlane({
+      ...(typeof deps.control === 'object' ? deps.control : {}),
+      router, db, clock, dataDir: deps.dataDir,
+      // The incident log takes the mode manager's effects as they are; its chain check (once a minute) is log_chain_ok.
+      incidents: (typeof deps.control === 'object' ? deps.control.incidents : undefined) ?? {
+        record: () => {},
+        modeEffect: (e) => incidents.recordModeEffect(e),
+        chainOk: () => {
+          if (clock.now_ms() - chain.at >= 60_000) {
+            try {
+              chain = { at: clock.now_ms(), ok: incidents.verify().ok };
+            } catch {
+              chain = { at: clock.now_ms(), ok: null };
+            }
+          }
+          return chain.ok;
+        },
+      },
+      actions: {
+        restartListener: (path) => (path === 'spool' ? Promise.reject(new Error('the spool has no listener: clear it instead')) : relisten(path)),
+        rotatePort: (path, offset) => {
+          if (path !== 'socket') return Promise.reject(new Error(`only the socket has a port to rotate, not the ${path}`));
+          const current = Number(listening.socket?.split(':').pop());
+          return relisten('socket', current + offset);
+        },
+        recreatePipe: () => relisten('pipe'),
+        clearSpool: async () => {
+          if (!spool || !spoolDir) throw new Error('the spool path is not enabled');
+          // Half-written files of a crashed writer go; the link is reopened and reads from_ea from the start.
+          let removed = 0;
+          for (const dir of [spoolDir.outDir, spoolDir.inDir]) {
+            for (const name of readdirSync(dir).filter((f) => f.endsWith('.tmp'))) {
+              const file = join(dir, name);
+              if (Date.now() - statSync(file).mtimeMs > config.paths.spool.stale_ms) {
+                unlinkSync(file);
+                removed++;
+              }
+            }
+          }
+          spool.close('reopened by a repair');
+          spool = new SpoolLink(spoolDir, router, config.node_id, config.paths.spool.stale_ms, hmac);
+          return `spool reopened; ${removed} half-written file(s) removed`;
+        },
+      },
+    });
+  }
+
   const consoleBackend = new GuardianConsole({
     router, db, clock, incidents, demo: deps.demo ?? false, pulse_ms: p.heartbeat_ms,
+    ...(control ? { control: consolePort(control) } : {}),
     enabledPaths: (['socket', 'pipe', 'spool'] as const).filter((path) => config.paths[path].enabled),
     dataPlane: () => guardian.status(),
   });
@@ -147,6 +237,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
       });
     } catch (err) {
       consoleBackend.dispose();
+      control?.dispose();
       for (const t of timers) t.dispose();
       router.dispose();
       commit.dispose();
@@ -166,6 +257,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     incidents,
     console: consoleBackend,
     api,
+    control,
     integrity: () => integrityCheck(db),
     status(): DataPlaneStatus {
       const now = clock.now_ms();
@@ -186,14 +278,20 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
       }));
       const depth = peers.reduce((n, p) => n + p.unacked, 0);
       const received = peers.reduce((n, p) => n + p.received, 0);
-      const acked = [...router.peers.values()].reduce((n, p) => n + p.outbound.acked, 0);
-      const r = rates.sample(received, acked);
+      // The buffer is the durable outbox: in = messages queued to it, out = messages acknowledged.
+      let queued = 0;
+      let acked = 0;
+      for (const p of router.peers.values()) {
+        queued += p.outbound.committed;
+        acked += p.outbound.acked;
+      }
+      const r = rates.sample(received, queued, acked);
       return {
         node_id: config.node_id,
         listening,
         peers,
-        buffer: { depth, held: router.heldCount(), enq_per_s: r.in_per_s, deq_per_s: r.out_per_s, oldest_age_s: router.oldestUnackedAge_s() },
-        msgs_per_s: r.in_per_s,
+        buffer: { depth, held: router.heldCount(), enq_per_s: r.queued_per_s, deq_per_s: r.acked_per_s, oldest_age_s: router.oldestUnackedAge_s() },
+        msgs_per_s: r.received_per_s,
         store: { ...commit.stats, last_error: commit.stats.last_error ?? null, dead_letters: router.store.deadLetterCount() },
       };
     },
@@ -202,12 +300,13 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
       disposed = true;
       await api?.close(); // no control is accepted while the rest stops
       consoleBackend.dispose();
+      control?.dispose();
       for (const t of timers) t.dispose();
       for (const l of listeners) l.server.close();
       router.dispose();
       spool?.close('Guardian stopping');
       commit.dispose(); // the last batch is stored before the database closes
-      await Promise.all(listeners.map((l) => l.close().catch(() => undefined)));
+      await Promise.all([...listeners.map((l) => l.close().catch(() => undefined)), ...retired]);
       incidents.dispose();
       db.close();
     },
@@ -216,20 +315,22 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
 }
 
 /**
- * Messages per second in and out, over at least the last second: the console samples every pulse
- * (250 ms), and a quarter second of a calm stream rounds to 0 or 4 a second.
+ * Messages per second: received from peers, queued to the outbox, acknowledged out of it; over at
+ * least the last second (the console samples every pulse, 250 ms, and a quarter second of a calm
+ * stream rounds to 0 or 4 a second).
  */
 class RateMeter {
-  private last: { t: number; in: number; out: number } | undefined;
-  private rate = { in_per_s: 0, out_per_s: 0 };
+  private last: { t: number; received: number; queued: number; acked: number } | undefined;
+  private rate = { received_per_s: 0, queued_per_s: 0, acked_per_s: 0 };
   constructor(private readonly clock: Clock) {}
-  sample(inCount: number, outCount: number): { in_per_s: number; out_per_s: number } {
+  sample(received: number, queued: number, acked: number): { received_per_s: number; queued_per_s: number; acked_per_s: number } {
     const t = this.clock.now_ms();
     if (this.last && t - this.last.t >= 1000) {
       const s = (t - this.last.t) / 1000;
-      this.rate = { in_per_s: Math.round((inCount - this.last.in) / s), out_per_s: Math.max(0, Math.round((outCount - this.last.out) / s)) };
-      this.last = { t, in: inCount, out: outCount };
-    } else if (!this.last) this.last = { t, in: inCount, out: outCount };
+      const per_s = (now: number, before: number) => Math.max(0, Math.round((now - before) / s));
+      this.rate = { received_per_s: per_s(received, this.last.received), queued_per_s: per_s(queued, this.last.queued), acked_per_s: per_s(acked, this.last.acked) };
+      this.last = { t, received, queued, acked };
+    } else if (!this.last) this.last = { t, received, queued, acked };
     return this.rate;
   }
 }

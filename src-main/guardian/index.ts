@@ -5,3 +5,5 @@ export { systemClock, ManualClock, type Clock } from './clock';
 export { configForTests } from './config-for-tests';
 // The console server (HTTP + WebSocket API, /metrics, the built console): see guardian/server.
 export { startConsoleServer, GuardianConsole, loadOrCreateToken, defaultOperator, DEFAULT_WEB_ROOT, WEB_BUILD_COMMAND, webBuilt, type ConsoleServer, type ConsoleBackend, type FaultInjector } from './server';
+// The control plane (issue 3): the loop pulse -> gates -> agents -> modes -> effects, with repairs.
+export { createControlPlane, consolePort, type ControlPlane, type ControlPlaneSettings, type ControlStatus, type ControlEvent, type IncidentSink } from './control';

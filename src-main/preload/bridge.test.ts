@@ -21,7 +21,7 @@ import { inMemoryIpc } from './in-memory-ipc.test-support';
 const APP_URL = consoleUrl(undefined); // app://guardian/index.html
 const WINDOW = 7; // the console window's webContents id
 
-export function statusFixture(mode: Mode, node_id: string): GuardianStatus {
+function statusFixture(mode: Mode, node_id: string): GuardianStatus {
   return {
     mode,
     overall_score: 91.5,
@@ -50,7 +50,7 @@ describe('window.guardian through the fake bridge', () => {
     runControlPlaneHost(ports.host, {
       platform: 'linux',
       loadNative: () => unavailableNativeBridge('not needed here'),
-      startGuardian: async (o) => (guardian = await createGuardian(configForTests((c) => void (c.paths.spool.enabled = false)), { dataDir: o.dataDir })),
+      startGuardian: async (o) => ({ guardian: (guardian = await createGuardian(configForTests((c) => void (c.paths.spool.enabled = false)), { dataDir: o.dataDir })) }),
       // The control plane's console API stands in here (see console-api.ts): status from a
       // fixture carrying the live Guardian's node id, so the answer provably came through it.
       consoleApi: (g) => {

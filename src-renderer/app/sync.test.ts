@@ -1,7 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeClient } from '../client';
+import { connectionOpened } from '../client/connection';
 import { createGuardianStore } from '../store';
-import { bindClient } from './sync';
+import { FIRST_SYNC_WAIT_MS, bindClient } from './sync';
+
+/** A FakeClient whose stream opens only when told, counting the snapshot loads. */
+class SlowStream extends FakeClient {
+  loads = 0;
+  override start(): void {}
+  open(): void {
+    this.setConnection(connectionOpened(this.getConnection(), Date.now()));
+  }
+  override getIncidents(limit?: number) {
+    this.loads++;
+    return super.getIncidents(limit);
+  }
+}
 
 describe('bindClient', () => {
   it('loads the snapshots, then follows the stream', async () => {
@@ -30,4 +44,32 @@ describe('bindClient', () => {
     bindClient(client, store);
     expect(store.getState().connection).toMatchObject({ state: 'reconnecting', attempt: 1, last_error: 'connection refused' });
   });
+
+  it('loads the snapshots once when the stream opens after start, not once more before it', async () => {
+    const client = new SlowStream({ scenario: 'degraded' });
+    const store = createGuardianStore(client.getConnection());
+    bindClient(client, store);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(client.loads).toBe(0);
+    client.open();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(client.loads).toBe(1);
+    expect(store.getState().incidents.order.length).toBe(41);
+  });
+
+  it('loads the snapshots anyway when the stream does not open', async () => {
+    vi.useFakeTimers();
+    const client = new SlowStream({ scenario: 'degraded' });
+    const store = createGuardianStore(client.getConnection());
+    bindClient(client, store);
+    await vi.advanceTimersByTimeAsync(FIRST_SYNC_WAIT_MS - 1);
+    expect(client.loads).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(client.loads).toBe(1);
+    expect(store.getState().status?.mode).toBe('DEGRADED.COMM');
+  });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });

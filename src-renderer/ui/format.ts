@@ -9,11 +9,22 @@ export function autoDigits(value: number): number {
   return 2;
 }
 
+// One formatter per number of decimals: toLocaleString with options builds a new Intl.NumberFormat
+// on every call, and the deck formats a few hundred numbers each pulse.
+const NUMBER_FORMATS = new Map<number, Intl.NumberFormat>();
+function numberFormat(digits: number): Intl.NumberFormat {
+  let f = NUMBER_FORMATS.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    NUMBER_FORMATS.set(digits, f);
+  }
+  return f;
+}
+
 /** `digits` fixed, or left out for as many as the value needs (at most two). */
 export function fmtNum(value: number | null | undefined, digits?: number): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
-  const d = digits ?? autoDigits(value);
-  return value.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  return numberFormat(digits ?? autoDigits(value)).format(value);
 }
 
 /** "142 ms", "5.6%", "18 bps", "0.78": a value with its unit, spaced the way a trader reads it. */
@@ -47,13 +58,14 @@ export function fmtClock(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? '—' : d.toISOString().slice(11, 19);
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 /** "Nov 21 14:02:11" (UTC): for lists that span days. */
 export function fmtStamp(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
-  const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
-  return `${month} ${d.getUTCDate()} ${d.toISOString().slice(11, 19)}`;
+  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${d.toISOString().slice(11, 19)}`;
 }
 
 /** The plain-English tooltip of a number: "p95 bridge latency over the last 5 min = 142 ms, budget 120 ms". */

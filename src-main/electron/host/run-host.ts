@@ -2,6 +2,7 @@
 // console API, streams its events, and on request shuts down gracefully (stop taking new work,
 // flush the outbox, close the database). Plain Node, no Electron: the same code runs in a
 // utility process (utility-entry.ts) and in the main process (--in-process), and in tests.
+import { join } from 'node:path';
 import { ConfigError, createGuardian, loadGuardianConfig, type Guardian } from '../../guardian';
 import { loadNativeBridge, type NativeBridge } from '../../guardian/native';
 import { runShutdown, waitForEmptyOutbox, type ShutdownReport } from '../shutdown';
@@ -13,15 +14,34 @@ export interface HostPort {
   onMessage(listener: (message: unknown) => void): void;
 }
 
+/** Guardian, and what runs beside it (the demo's simulator), stopped before Guardian closes. */
+export interface Started {
+  guardian: Guardian;
+  beside?: { stop(): Promise<void> };
+}
+
 export interface HostDeps {
-  startGuardian(options: HostOptions): Promise<Guardian>;
+  startGuardian(options: HostOptions): Promise<Started>;
   consoleApi(guardian: Guardian): { api: ConsoleApi; served: boolean };
   loadNative(options: HostOptions): NativeBridge;
   platform: NodeJS.Platform;
 }
 
 export const defaultHostDeps: HostDeps = {
-  startGuardian: async (o) => createGuardian(loadGuardianConfig(o.configFile), { dataDir: o.dataDir }),
+  startGuardian: async (o) => {
+    const guardian = await createGuardian(loadGuardianConfig(o.configFile), { dataDir: o.dataDir, demo: o.demo ?? false });
+    if (!o.demo) return { guardian };
+    // As `guardian serve --demo`: the MT4 simulator beside Guardian, faults injected from the console.
+    try {
+      const { startDemoPeers, injectDemoFault } = await import('../../sim');
+      const sim = await startDemoPeers({ guardian: guardian.listening, dataDir: join(o.dataDir, 'sim') });
+      guardian.console.attachFaultInjector((fault) => injectDemoFault(sim, fault));
+      return { guardian, beside: sim };
+    } catch (err) {
+      await guardian.dispose(); // not half started: the store is closed before the failure is reported
+      throw err;
+    }
+  },
   consoleApi: consoleApiOf,
   loadNative: (o) => loadNativeBridge({ resourcesDir: o.resourcesDir, repoRoot: o.repoRoot }),
   platform: process.platform,
@@ -36,6 +56,7 @@ export interface HostHandle {
 
 export function runControlPlaneHost(port: HostPort, deps: HostDeps = defaultHostDeps): HostHandle {
   let guardian: Guardian | undefined;
+  let beside: Started['beside'];
   let api: ConsoleApi | undefined;
   let unsubscribe = () => {};
   let stopping = false;
@@ -46,7 +67,7 @@ export function runControlPlaneHost(port: HostPort, deps: HostDeps = defaultHost
   const start = async (options: HostOptions): Promise<boolean> => {
     const native = deps.loadNative(options);
     try {
-      guardian = await deps.startGuardian(options);
+      ({ guardian, beside } = await deps.startGuardian(options));
     } catch (err) {
       const exit_code = err instanceof ConfigError ? EXIT_CONFIG : 1;
       port.post({ kind: 'failed', error: (err as Error).message, exit_code });
@@ -89,6 +110,7 @@ export function runControlPlaneHost(port: HostPort, deps: HostDeps = defaultHost
         },
       },
       { name: 'flush the outbox', timeout_ms: flush_ms + 1000, run: () => waitForEmptyOutbox(() => g.status().buffer.depth, flush_ms) },
+      ...(beside ? [{ name: 'stop the simulator', timeout_ms: 5000, run: async () => void (await beside?.stop()) }] : []),
       {
         name: 'close the database',
         timeout_ms: 10_000,

@@ -7,7 +7,7 @@ import type { BreakerPosition } from '../breakers';
 import type { Clock } from '../clock';
 import type { ConstraintResult, Severity } from '../constraints';
 import type { GatePolicy } from '../gates';
-import type { Mode } from '../modes';
+import type { Mode, ModeEffect } from '../modes';
 import type { PulseOptions } from '../pulse';
 import type { RepairActions } from '../repair';
 import type { Router } from '../router';
@@ -49,6 +49,8 @@ export interface ControlEvent {
  */
 export interface IncidentSink {
   record(event: ControlEvent): void;
+  /** The mode manager's effects as they are (incidents/recordModeEffectIn reads these). */
+  modeEffect?(effect: ModeEffect): void;
   chainOk?(): boolean | null;
 }
 
@@ -81,6 +83,8 @@ export interface ControlPlaneSettings {
   gates?: GatePolicy;
   /** How the control plane names itself in switch reasons and commands. Default 'Guardian'. */
   name?: string;
+  /** After start, pulses are taken but not acted on for this long (first echoes, STATUS, signals). Default 2000 ms. */
+  warmup_ms?: number;
   /** Start the pulse timer. Default true; false: call pulseNow() yourself. */
   autostart?: boolean;
   incidents?: IncidentSink;

@@ -17,6 +17,8 @@ export interface LoopPeerOptions {
   /** Extra HELLO members, e.g. { account: '123', symbols: ['EURUSD'] }. */
   hello_extra?: Record<string, unknown>;
   heartbeat_ms?: number;
+  /** Heartbeat intervals of silence before the library drops the connection (default 3; 0: never). */
+  silence_intervals?: number;
 }
 
 /** A data message Guardian sent, as the library handed it over (exactly once, in seq order). */
@@ -48,6 +50,7 @@ export class NativeLoopPeer {
     const peer = new NativeLoopPeer(calls, handle, options.node_id);
     if (options.hello_extra) peer.check(calls.setHelloExtra(handle, JSON.stringify(options.hello_extra)) as number, 'gb_set_hello_extra');
     if (options.heartbeat_ms) peer.check(calls.setOption(handle, GB_OPTION.heartbeat_ms, options.heartbeat_ms) as number, 'gb_set_option');
+    if (options.silence_intervals !== undefined) peer.check(calls.setOption(handle, GB_OPTION.silence_intervals, options.silence_intervals) as number, 'gb_set_option');
     return peer;
   }
 

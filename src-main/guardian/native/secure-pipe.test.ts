@@ -74,6 +74,18 @@ const until = async (cond: () => boolean, what: string) => {
   for (let t = Date.now(); !cond(); await new Promise((r) => setTimeout(r, 5))) if (Date.now() - t > 2000) throw new Error(`timed out: ${what}`);
 };
 
+/** Listens on `name` with the fake library, connects one client, and returns both ends. */
+async function oneClient(name: string) {
+  const fake = fakePipeServer();
+  const sockets: Duplex[] = [];
+  const r = await listenSecurePipe(unavailable('x'), name, (s) => sockets.push(s), { platform: 'win32', calls: fake.calls });
+  if (!r.ok) throw new Error(r.reason);
+  let client: ReturnType<typeof fake.connect> | undefined;
+  await until(() => { try { client = fake.connect(); return true; } catch { return false; } }, 'accept');
+  await until(() => sockets.length === 1, 'the socket');
+  return { fake, listener: r.listener, client: client!, socket: sockets[0]! };
+}
+
 describe('the secure pipe server', () => {
   it('declines off Windows, saying the Unix socket in the data dir is used instead', async () => {
     const r = await listenSecurePipe(unavailable('x'), 'guardian-bridge', () => {}, { platform: 'linux' });
@@ -92,43 +104,29 @@ describe('the secure pipe server', () => {
   });
 
   it('shows its narrowed DACL, and close() stops accepting and closes the open streams', async () => {
-    const fake = fakePipeServer();
-    const sockets: Duplex[] = [];
-    const r = await listenSecurePipe(unavailable('x'), 'guardian-bridge', (s) => sockets.push(s), { platform: 'win32', calls: fake.calls });
-    if (!r.ok) throw new Error(r.reason);
-    expect(r.listener.address).toBe('\\\\.\\pipe\\guardian-bridge');
-    expect(r.listener.security()).toMatch(/^D:P\(A;;GA;;;SY\)\(A;;GA;;;S-1-5-21-/);
-
-    await until(() => { try { fake.connect(); return true; } catch { return false; } }, 'accept');
-    await until(() => sockets.length === 1, 'the socket');
-    const s = sockets[0]!;
-    s.resume();
-    const closed = new Promise<void>((res) => s.once('close', () => res()));
-    await r.listener.close();
+    const { fake, listener, socket } = await oneClient('guardian-bridge');
+    expect(listener.address).toBe('\\\\.\\pipe\\guardian-bridge');
+    expect(listener.security()).toMatch(/^D:P\(A;;GA;;;SY\)\(A;;GA;;;S-1-5-21-/);
+    socket.resume();
+    const closed = new Promise<void>((res) => socket.once('close', () => res()));
+    await listener.close();
     await closed;
     expect(() => fake.connect()).toThrow('nobody is accepting');
   });
 
   it('hands each client over as a stream carrying bytes both ways, ended when the client leaves', async () => {
-    const fake = fakePipeServer();
-    const sockets: Duplex[] = [];
-    const r = await listenSecurePipe(unavailable('x'), 'p', (s) => sockets.push(s), { platform: 'win32', calls: fake.calls });
-    if (!r.ok) throw new Error(r.reason);
-    let client: ReturnType<typeof fake.connect> | undefined;
-    await until(() => { try { client = fake.connect(); return true; } catch { return false; } }, 'accept');
-    await until(() => sockets.length === 1, 'the socket');
-    const s = sockets[0]!;
-    expect(s).toBeInstanceOf(PipeSocket);
+    const { listener, client, socket } = await oneClient('p');
+    expect(socket).toBeInstanceOf(PipeSocket);
     const received: string[] = [];
-    s.on('data', (d: Buffer) => received.push(d.toString()));
-    client!.send('HELLO');
+    socket.on('data', (d: Buffer) => received.push(d.toString()));
+    client.send('HELLO');
     await until(() => received.join('') === 'HELLO', 'the bytes in');
-    s.write('HELLO_ACK');
-    await until(() => client!.got() === 'HELLO_ACK', 'the bytes out');
-    const closed = new Promise<void>((res) => s.once('close', () => res()));
-    client!.leave();
+    socket.write('HELLO_ACK');
+    await until(() => client.got() === 'HELLO_ACK', 'the bytes out');
+    const closed = new Promise<void>((res) => socket.once('close', () => res()));
+    client.leave();
     await closed;
-    expect(client!.closedByServer()).toBe(true);
-    await r.listener.close();
+    expect(client.closedByServer()).toBe(true);
+    await listener.close();
   });
 });

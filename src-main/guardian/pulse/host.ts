@@ -25,6 +25,8 @@ export interface HostSamplerOptions {
   disk_every_ms: number;
   /** Window of the write latency p95. */
   latency_window_s: number;
+  /** The event loop's p99 delay is taken over this window. */
+  lag_window_ms: number;
   /** Store failures the router saw so far (its group commits): a rise means the store is failing. */
   storeFailures?: () => number;
 }
@@ -50,6 +52,8 @@ export class HostSampler {
   private readonly writes: RollingWindow;
   private readonly loop: IntervalHistogram;
   private dbOk = Number.NaN;
+  private loopWindowStart_ms: number | null = null;
+  private lastWindowLag = Number.NaN;
   private lastFailures = 0;
   private readonly probe: { run: (value: string, ms: number) => unknown } | null;
   private readonly ping: { get: () => unknown } | null;
@@ -89,8 +93,18 @@ export class HostSampler {
       });
     }
     this.sampleDb(now_ms, wall_ms);
-    const lag = this.loop.count > 0 ? this.loop.percentile(99) / 1e6 : Number.NaN;
-    this.loop.reset();
+    // p99 over a window of a few seconds (not one pulse): a sustained lag shows, one GC pause or
+    // one slow write does not read as a stalled loop. The window restarts every lag_window_ms; a
+    // fresh window with few samples yet reads the previous one's figure.
+    if (this.loopWindowStart_ms === null) this.loopWindowStart_ms = now_ms;
+    const enough = this.loop.count >= 20;
+    const current = this.loop.count > 0 ? this.loop.percentile(99) / 1e6 : Number.NaN;
+    const lag = enough || Number.isNaN(this.lastWindowLag) ? current : Math.max(current, this.lastWindowLag);
+    if (now_ms - this.loopWindowStart_ms >= this.options.lag_window_ms) {
+      if (enough) this.lastWindowLag = current;
+      this.loop.reset();
+      this.loopWindowStart_ms = now_ms;
+    }
     const writes = this.writes.stats(now_ms);
     return {
       cpu_pct: this.cpu,

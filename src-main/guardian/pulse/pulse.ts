@@ -38,6 +38,12 @@ export interface PulseOptions {
   symbol?: string;
   /** The volatility regime, when the EA does not report a volatility ratio. */
   regime?: Regime;
+  /**
+   * A path still connected but silent past its heartbeats counts as down only after this long
+   * silent (unknown before): a stall of the host's own event loop must not read as a dead path.
+   * A closed connection is down at once.
+   */
+  silence_down_ms: number;
 }
 
 export const DEFAULT_PULSE_OPTIONS: PulseOptions = {
@@ -50,6 +56,7 @@ export const DEFAULT_PULSE_OPTIONS: PulseOptions = {
   resend_window_s: 60,
   db_probe_ms: 2000,
   disk_every_ms: 5000,
+  silence_down_ms: 1000,
 };
 
 /** How one path to one peer looks this pulse. */
@@ -89,7 +96,7 @@ export interface PeerPulse {
 }
 
 export interface TierPulse {
-  /** A peer of this tier has a path up. */
+  /** A peer of this tier has a path connected. */
   connected: boolean;
   /** Seconds since the last signal from a peer of this tier (NaN: none since start). */
   age_s: number;
@@ -114,6 +121,8 @@ export interface PulseSnapshot {
   ea_state: string | null;
   /** The EA peers with a fresh STATUS. */
   eas_reporting: number;
+  /** The durable outbox: depth, messages stored and acknowledged per second (over the last few seconds), oldest age. */
+  buffer: { depth: number; enq_per_s: number; deq_per_s: number; oldest_age_s: number | null };
   baselines: {
     p50_bridge_latency_ms: number;
     p95_bridge_latency_ms: number;
@@ -179,6 +188,10 @@ export class PulseSampler implements Disposable {
   private readonly resends: RollingWindow;
   private readonly committed: RollingWindow;
   private readonly counters = new Map<string, { resent: number; committed: number }>();
+  private readonly enq = new RollingWindow(5000, 512);
+  private readonly deq = new RollingWindow(5000, 512);
+  private lastTotals: { committed: number; acked: number; t: number } | null = null;
+  private firstSample_ms: number | null = null;
   private readonly extras = new Map<ExtraVar, number>();
   private seq = 0;
   private readonly pingEmitter = new Emitter<PingEvent>();
@@ -193,7 +206,7 @@ export class PulseSampler implements Disposable {
     const o = this.options;
     this.host = new HostSampler({
       dataDir: deps.dataDir, db: deps.db, db_probe_ms: o.db_probe_ms, disk_every_ms: o.disk_every_ms,
-      latency_window_s: o.baseline_window_s, storeFailures: () => deps.router.storeFailures,
+      latency_window_s: o.baseline_window_s, lag_window_ms: 5000, storeFailures: () => deps.router.storeFailures,
     });
     this.store.add(toDisposable(() => this.host.dispose()));
     this.trades = new TradeTracker(o.trades);
@@ -318,7 +331,8 @@ export class PulseSampler implements Disposable {
         let verdict: PathVerdictNow;
         let quorum: QuorumResult | null = null;
         if (!known) verdict = 'absent';
-        else if (!h.up) verdict = 'down';
+        else if (!h.connected || (!h.up && (h.last_heard_ms_ago === null || h.last_heard_ms_ago > o.silence_down_ms))) verdict = 'down';
+        else if (!h.up) verdict = 'unknown'; // silent for a moment: not judged yet
         else if (h.path === 'spool') verdict = 'healthy'; // no echo on the spool: its heartbeat file is the probe
         else {
           quorum = probe.quorum(now, o.probe_budget);
@@ -346,7 +360,7 @@ export class PulseSampler implements Disposable {
         this.signalSeen.set(peer.node_id, seen);
         const tier = tiers[peer.tier ?? 'primary'];
         tier.peers.push(peer.node_id);
-        if (paths.some((p) => p.up)) tier.connected = true;
+        if (paths.some((p) => p.connected)) tier.connected = true; // silence is judged by the signals' age
         if (seen.last_ms !== null) tier.age_s = worst.min(tier.age_s, (now - seen.last_ms) / 1000);
         continue;
       }
@@ -360,7 +374,9 @@ export class PulseSampler implements Disposable {
         committedDelta += Math.max(0, committed - c.committed);
       }
       this.counters.set(peer.node_id, { resent, committed });
-      healthyPaths = worst.min(healthyPaths, healthy);
+      // Paths up but not judged yet (no echo since they connected) leave the count unknown rather than 0.
+      const judging = healthy === 0 && paths.some((x) => x.up && x.verdict === 'unknown');
+      healthyPaths = worst.min(healthyPaths, judging ? Number.NaN : healthy);
       const active = peer.activePath;
       if (active && active !== 'spool') {
         const probe = this.probeOf(peer.node_id, active);
@@ -382,6 +398,19 @@ export class PulseSampler implements Disposable {
     }
     this.resends.push(now, resentDelta);
     this.committed.push(now, committedDelta);
+    let committedAll = 0;
+    let ackedAll = 0;
+    for (const peer of router.peers.values()) {
+      committedAll += peer.outbound.committed;
+      ackedAll += peer.outbound.acked;
+    }
+    if (this.lastTotals) {
+      this.enq.push(now, Math.max(0, committedAll - this.lastTotals.committed));
+      this.deq.push(now, Math.max(0, ackedAll - this.lastTotals.acked));
+    }
+    this.lastTotals = { committed: committedAll, acked: ackedAll, t: now };
+    this.firstSample_ms ??= now;
+    const span_s = Math.max(0.001, Math.min(5000, now - this.firstSample_ms) / 1000);
 
     // ---- the EA's facts, folded over the EAs (the worst of them)
     let ea: Record<string, number> | null = null;
@@ -491,6 +520,12 @@ export class PulseSampler implements Disposable {
       host,
       ea_state: eaState,
       eas_reporting: reporting,
+      buffer: {
+        depth,
+        enq_per_s: Math.round(this.enq.sum(now) / span_s),
+        deq_per_s: Math.round(this.deq.sum(now) / span_s),
+        oldest_age_s: Number.isFinite(oldest) ? oldest : null,
+      },
       baselines: {
         p50_bridge_latency_ms: bridgeStats.p50,
         p95_bridge_latency_ms: bridgeStats.p95,

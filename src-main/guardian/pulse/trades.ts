@@ -12,9 +12,14 @@ export interface TradeWindows {
   slippage_s: number;
   /** p95 slippage, reject and requote windows (the catalogue: one hour). */
   rates_s: number;
+  /**
+   * A reject or requote rate needs this many orders in its window: one requote in five orders is
+   * not a 20% reject rate. With fewer, the rate is 0 when nothing was rejected and unknown otherwise.
+   */
+  min_orders: number;
 }
 
-export const DEFAULT_TRADE_WINDOWS: TradeWindows = { slippage_s: 900, rates_s: 3600 };
+export const DEFAULT_TRADE_WINDOWS: TradeWindows = { slippage_s: 900, rates_s: 3600, min_orders: 20 };
 
 /** Reject codes that are Guardian's or the EA's own decisions, not the broker refusing an order. */
 const NOT_BROKER = new Set(['HOLD_NEW_ENTRIES', 'CANCELLED', 'NO_POSITION', 'MODE_BLOCK', 'SIGNAL_EXPIRED']);
@@ -86,7 +91,10 @@ export class TradeTracker {
   private readonly open = new Map<number, boolean>();
   lastSymbol: string | undefined;
 
+  private readonly minOrders: number;
+
   constructor(windows: TradeWindows = DEFAULT_TRADE_WINDOWS) {
+    this.minOrders = windows.min_orders;
     this.slippage = new RollingWindow(windows.slippage_s * 1000);
     this.slippageLong = new RollingWindow(windows.rates_s * 1000, 8192);
     this.rejects = new RollingWindow(windows.rates_s * 1000, 8192);
@@ -130,6 +138,13 @@ export class TradeTracker {
     return 'other';
   }
 
+  /** 1-per-event rate in percent, with the small-sample rule of TradeWindows.min_orders. */
+  private rate(stats: { count: number; mean: number }, quiet: number): number {
+    if (stats.count === 0) return quiet;
+    if (stats.count >= this.minOrders || stats.mean === 0) return stats.mean * 100;
+    return Number.NaN;
+  }
+
   /**
    * The figures now. `live`: the EA is reporting, so an empty window means a quiet market (0),
    * not a blind one. `open_positions`: the EA's own count, to know whether every position is tracked.
@@ -146,8 +161,8 @@ export class TradeTracker {
     return {
       slippage_bps: slip.count > 0 ? slip.mean : quiet,
       p95_slippage_bps: slipLong.count > 0 ? slipLong.p95 : quiet,
-      reject_rate_pct: rej.count > 0 ? rej.mean * 100 : quiet,
-      requote_rate_pct: req.count > 0 ? req.mean * 100 : quiet,
+      reject_rate_pct: this.rate(rej, quiet),
+      requote_rate_pct: this.rate(req, quiet),
       orders_per_min: live ? orders : Number.NaN,
       consecutive_losses: live || this.sawClose ? this.losses : Number.NaN,
       positions_without_stop: live && Number.isFinite(open_positions) && open_positions === this.open.size ? withoutStop : Number.NaN,

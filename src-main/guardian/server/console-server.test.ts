@@ -57,7 +57,7 @@ describe('console server', () => {
     it('refuses a control without the token, with a wrong one, or with a token for another scheme', async () => {
       const body = JSON.stringify({ reason: 'NFP in 5 minutes' });
       const before = backend.calls.length;
-      for (const headers of [{}, { Authorization: 'Bearer wrong-token-wrong-token-wrong-token' }, { Authorization: `Basic ${token}` }, { Authorization: `Bearer ${token}x` }]) {
+      for (const headers of [{} as Record<string, string>, { Authorization: 'Bearer wrong-token-wrong-token-wrong-token' }, { Authorization: `Basic ${token}` }, { Authorization: `Bearer ${token}x` }]) {
         const r = await rawRequest(port, 'POST', '/api/controls/hold_new_entries', { ...json, ...headers }, body);
         expect(r.status).toBe(403);
         expect(JSON.parse(r.body)).toMatchObject({ ok: false, code: 'UNAUTHORIZED' });

@@ -106,6 +106,21 @@ describe('GuardianConsole', () => {
     expect(audit.map((a) => [a.control, a.outcome])).toEqual([['acknowledge_incident', 'refused']]);
   });
 
+  it('announces an incident as it opens, in the contract shape, and lists it as open', async () => {
+    const events: StreamEvent[] = [];
+    const sub = guardian.console.onEvent((e) => events.push(e));
+    const { incident } = guardian.incidents.openIncident({ title: 'DEGRADED.COMM: socket down', severity: 'warning', mode: 'DEGRADED.COMM', family: 'COMM' });
+    const announced = events.find((e): e is Extract<StreamEvent, { type: 'incident' }> => e.type === 'incident');
+    expect(announced?.incident).toMatchObject({ id: incident.id, title: 'DEGRADED.COMM: socket down', closed_ts: null, mode: 'DEGRADED.COMM' });
+    expect(Object.keys(announced!.incident).sort()).toEqual(['acknowledged_by', 'closed_ts', 'estimate_to_recover_s', 'events', 'id', 'mode', 'opened_ts', 'runbook', 'severity', 'title', 'why']);
+    expect(guardian.console.status().open_incident_ids).toEqual([incident.id]);
+    const ack = await control('acknowledge_incident', { incident_id: incident.id, reason: 'on it' });
+    expect(ack.status).toBe(200);
+    const acked = events.filter((e): e is Extract<StreamEvent, { type: 'incident' }> => e.type === 'incident').at(-1);
+    expect(acked?.incident.acknowledged_by).toMatch(/^operator:/);
+    sub.dispose();
+  });
+
   it('exports an incident and the timeline as Markdown, JSON and a printable page without script', async () => {
     const { incident } = guardian.incidents.openIncident({ title: 'DEGRADED.COMM: socket down', severity: 'warning', mode: 'DEGRADED.COMM', family: 'COMM', cause: [{ constraint_id: 'bridge_latency', gate: 'broker_connectivity', value: 210, limit: 60, text: 'bridge_latency_ms = 210' }] });
     for (const format of ['markdown', 'json', 'html'] as const) {

@@ -20,8 +20,9 @@ import type { Router } from '../router';
 import type { Db } from '../store';
 import type { ConsoleBackend, PrometheusFigures } from './backend';
 import { ControlDesk, type ControlHandlers, type HandlerResult } from './control-desk';
+import type { LearningPort } from './learning-port';
 import { StatusHistory } from './history';
-import { RouterTables, bufferOf, forcedPathOf, lastSwitchOf, peersOf, routesOf } from './read-model';
+import { RouterTables, bufferOf, lastSwitchOf, peersOf, routesOf } from './read-model';
 import { reportHtml } from './report-html';
 
 /**
@@ -65,6 +66,8 @@ export interface ConsoleSources {
   incidents: IncidentLog;
   /** Absent until the control plane runs: the console then shows the data plane and says so. */
   control?: ControlPlanePort;
+  /** Learning's advice (learningPort); absent: no advice, and apply/rollback say so. */
+  learning?: LearningPort;
   demo: boolean;
   /** Default pulse when there is no control plane to follow. */
   pulse_ms: number;
@@ -85,6 +88,7 @@ function readVersion(): string {
 
 const NO_CONTROLS: ControlsState = { entries_held: false, drain_buffer_first: false, kill_switch_engaged: false, pinned_mode: null, forced_path: null };
 const MODE_EVENTS = 50;
+const READABLE_UNIT: Record<string, string> = { pct: '%', percent: '%', count: '', ratio: '' };
 
 export class GuardianConsole implements ConsoleBackend, Disposable {
   readonly demo: boolean;
@@ -102,6 +106,8 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
   private modeEvents: StatusIncidentEvent[] = [];
   private lastDeadId: number;
   private readonly heldChanged = new Set<string>();
+  /** How each peer's path last went down ("closed by peer"), until it connects again. */
+  private readonly disconnects = new Map<string, string>();
   private injector: FaultInjector | null = null;
 
   constructor(private readonly s: ConsoleSources) {
@@ -111,10 +117,13 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
     this.history = new StatusHistory(this.pulse_ms);
     this.lastDeadId = this.tables.deadLetters(1)[0]?.id ?? 0;
     this.refreshIncidentSummary();
-    this.desk = this.store.add(new ControlDesk(s.incidents, s.clock, () => ({ ...this.dataPlaneHandlers(), ...s.control?.handlers() }), () => this.pulse()));
+    this.desk = this.store.add(new ControlDesk(s.incidents, s.clock, () => ({ ...this.dataPlaneHandlers(), ...s.control?.handlers(), ...s.learning?.handlers() }), () => this.pulse()));
+    if (s.learning) this.store.add(s.learning.onAdvice((advice) => this.publish({ type: 'advice', advice })));
     this.store.add(s.incidents.onChange((c) => this.onLogChange(c)));
     this.store.add(s.router.events.on((e) => {
       if (e.type === 'signal_held' || e.type === 'signal_expired') this.heldChanged.add(e.message_id);
+      else if (e.type === 'peer_disconnected') this.disconnects.set(`${e.peer}|${e.path}`, e.reason);
+      else if (e.type === 'peer_connected') this.disconnects.delete(`${e.peer}|${e.path}`);
     }));
     this.store.add(s.control ? s.control.onPulse(() => this.pulse()) : s.clock.setInterval(() => this.pulse(), this.pulse_ms));
   }
@@ -153,7 +162,7 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
   }
 
   advice() {
-    return [];
+    return this.s.learning?.advice() ?? [];
   }
 
   heldSignals(limit: number) {
@@ -217,7 +226,7 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
   private build(): GuardianStatus {
     const dp = this.dataPlane!;
     const view = this.s.control?.view() ?? dataPlaneOnlyView(dp);
-    const routes = routesOf(dp, this.s.enabledPaths);
+    const routes = routesOf(dp, this.s.enabledPaths, (peer, path) => this.disconnects.get(`${peer}|${path}`));
     // The probes' verdict overrides "connected": a path failing its quorum is not healthy.
     for (const p of PATH_PRIORITY) {
       const m: PathMetrics | undefined = routes.metrics[p];
@@ -242,15 +251,41 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
       peers: peersOf(dp),
       active_tier: view.active_tier ?? this.s.router.signals.activeTier,
       last_switch: lastSwitchOf(dp),
-      controls: { ...NO_CONTROLS, forced_path: forcedPathOf(dp), ...view.controls },
+      // forced_path is the operator's only: a path Guardian holds the EA on while failed over is no control.
+      controls: { ...NO_CONTROLS, ...view.controls, forced_path: this.operatorForcedPath() },
       open_incident_ids: this.openIds,
     };
-    if (view.gates) status.gates = view.gates;
+    if (view.gates) status.gates = this.readableUnits(view.gates);
     if (view.risk) status.risk = view.risk;
     if (view.consensus) status.consensus = view.consensus;
     if (view.slo) status.slo = view.slo;
     if (view.broker) status.broker = view.broker;
     return status;
+  }
+
+  /**
+   * The constraint catalogue's units as the deck prints them: "22%", not "22 pct"; a count or a
+   * ratio is a bare number. A few dozen small objects a pulse.
+   */
+  private readableUnits(gates: Partial<Record<GateName, GateDetail>>): Partial<Record<GateName, GateDetail>> {
+    const unit = (u: string | undefined) => (u === undefined ? u : (READABLE_UNIT[u] ?? u));
+    const out: Partial<Record<GateName, GateDetail>> = {};
+    for (const [name, g] of Object.entries(gates) as [GateName, GateDetail][]) {
+      out[name] = {
+        ...g,
+        key_metrics: g.key_metrics.map((m) => ({ ...m, unit: unit(m.unit)! })),
+        failing: g.failing.map((f) => (f.unit === undefined ? f : { ...f, unit: unit(f.unit)! })),
+      };
+    }
+    return out;
+  }
+
+  /** The path an operator forced on the EAs (every peer when there is no EA), when they share one. */
+  private operatorForcedPath(): PathName | null {
+    const peers = [...this.s.router.peers.values()].filter((p) => !p.legacy);
+    const eas = peers.filter((p) => p.role === 'EA');
+    const forced = new Set((eas.length ? eas : peers).map((p) => (p.forcedPath && isOperator(p.forcedBy) ? p.forcedPath : null)));
+    return forced.size === 1 ? [...forced][0]! : null;
   }
 
   // ---- the incident log
@@ -336,6 +371,11 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
   dispose(): void {
     this.store.dispose();
   }
+}
+
+/** An operator's name as the router keeps it ('operator:<name>', or its default 'the operator'). */
+function isOperator(by: string | null): boolean {
+  return by !== null && (by.startsWith('operator:') || by === 'the operator');
 }
 
 /** The contract's Incident from the log's richer view (the extra fields stay on the server). */

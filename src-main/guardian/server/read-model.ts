@@ -28,7 +28,7 @@ function healthOf(peer: PeerStatus, path: PathName): PathHealth | undefined {
  * up for every one of them, and its figures are the worst of them: the console shows the path at
  * its weakest.
  */
-export function routesOf(dp: DataPlaneStatus, enabled: readonly PathName[]): Routes {
+export function routesOf(dp: DataPlaneStatus, enabled: readonly PathName[], downReason: (peer: string, path: PathName) => string | undefined = () => undefined): Routes {
   const peers = routePeers(dp);
   const votes = new Map<PathName, number>();
   for (const p of peers) if (p.active_path) votes.set(p.active_path, (votes.get(p.active_path) ?? 0) + 1);
@@ -38,14 +38,18 @@ export function routesOf(dp: DataPlaneStatus, enabled: readonly PathName[]): Rou
   const metrics: Partial<Record<PathName, PathMetrics>> = {};
   for (const path of paths) {
     const hs = peers.map((p) => healthOf(p, path)).filter((h): h is PathHealth => h !== undefined);
-    const latencies = hs.map((h) => h.rtt_ms_p95).filter((v): v is number => v !== null);
+    const healthy = hs.length > 0 && hs.length === peers.length && hs.every((h) => h.up);
+    // A path that is down has no latency now: its old round trips would read as a live figure.
+    const latencies = healthy ? hs.map((h) => h.rtt_ms_p95).filter((v): v is number => v !== null) : [];
+    // Why it is down: the link's own error, else how it went (a peer closing is no error to the link).
+    const down = peers.find((p) => !healthOf(p, path)?.up);
     const m: PathMetrics = {
-      healthy: hs.length > 0 && hs.length === peers.length && hs.every((h) => h.up),
+      healthy,
       drop_pct: round1(Math.max(0, ...hs.map((h) => h.drop_pct))),
       retries: hs.reduce((n, h) => n + h.resent, 0),
       acks_per_s: path === active ? dp.buffer.deq_per_s : 0,
       queue_depth: peers.filter((p) => p.active_path === path).reduce((n, p) => n + p.unacked, 0),
-      last_error: hs.find((h) => h.last_error)?.last_error ?? null,
+      last_error: hs.find((h) => h.last_error)?.last_error ?? (down ? downReason(down.node_id, path) ?? null : null),
     };
     if (latencies.length) m.latency_ms = round1(Math.max(...latencies));
     metrics[path] = m;
@@ -99,12 +103,6 @@ export function lastSwitchOf(dp: DataPlaneStatus): PathSwitch | null {
     best = { ts: s.ts, from: s.from, to: s.to, reason: s.reason, actor: /forced by (the operator|operator:)/.test(s.reason) ? 'operator' : 'guardian' };
   }
   return best;
-}
-
-/** The path the operator forced on the EAs, when they all have the same one. */
-export function forcedPathOf(dp: DataPlaneStatus): PathName | null {
-  const forced = new Set(routePeers(dp).map((p) => p.forced_path));
-  return forced.size === 1 ? [...forced][0] ?? null : null;
 }
 
 // ---- the router's tables (read only) -----------------------------------------------------------

@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
 import {
-  GATE_NAMES, validateControl,
+  GATE_NAMES,
   type AuditEntry, type ControlCall, type ControlResponse, type GuardianStatus, type Incident, type StreamEvent,
 } from '../../../src-shared/contract';
 import { Emitter, type Disposable } from '../lifecycle';

@@ -1,0 +1,47 @@
+// Issue 3, the signal tiers with the real data plane and the simulator: the primary signal
+// service goes silent -> DEGRADED.SIGNAL, the router moves to the cached tier and cached signals
+// flow to the EA; when the primary speaks again, the dwell brings NORMAL and the primary back.
+import { afterEach, describe, expect, it } from 'vitest';
+import { startScenario, until, type Scenario } from './control-harness';
+
+describe('control plane: the primary signal tier goes silent', () => {
+  let s: Scenario | undefined;
+  afterEach(async () => {
+    await s?.stop();
+    s = undefined;
+  });
+
+  it('DEGRADED.SIGNAL, cached signals reach the EA, and the primary tier is back once it speaks again', async () => {
+    s = await startScenario({ rate_per_s: 4, control: { signal_stale_s: { primary: 1.5, cached: 30, heuristic: 60 } } });
+    const { g, ea } = s;
+    const cp = g.control!;
+    const fromTier = (tier: string) => ea.receivedSignals().filter((r) => r.signal_id.startsWith(`sig-${tier}-`)).length;
+    await until(() => cp.mode === 'NORMAL' && (cp.latest()?.snapshot.seq ?? 0) > 10 && cp.controlStatus().control.subsystems.signal === 100, 10_000, 'a settled NORMAL');
+    expect(g.router.signals.activeTier).toBe('primary');
+    expect(fromTier('cached')).toBe(0); // shadowed while the primary is active
+
+    s.signals.primary!.setRate(0);
+    const silent = Date.now();
+    await until(() => cp.mode === 'DEGRADED.SIGNAL', 5000, 'DEGRADED.SIGNAL');
+    const entered = s.events.find((e) => e.type === 'mode_change' && e.to_mode === 'DEGRADED.SIGNAL')!;
+    expect(entered.at - silent).toBeGreaterThanOrEqual(1400); // not before the primary is stale
+    expect(entered.why?.text).toMatch(/signal 40 < 65/);
+    expect(g.router.signals.activeTier).toBe('cached');
+    expect(s.events.some((e) => e.type === 'signal_tier' && e.text === 'signal tier primary -> cached')).toBe(true);
+    const status = cp.controlStatus();
+    expect(status.active_tier).toBe('cached');
+    expect(status.control.degradations.map((d) => d.degradation)).toEqual(['DEGRADED.SIGNAL']);
+
+    // Cached signals flow to the EA meanwhile.
+    const before = fromTier('cached');
+    await until(() => fromTier('cached') >= before + 4, 5000, 'cached signals at the EA');
+
+    // The primary speaks again: NORMAL after the dwell, and the primary tier is the one routed.
+    s.signals.primary!.setRate(4);
+    await until(() => cp.mode === 'NORMAL', 10_000, 'NORMAL again');
+    expect(g.router.signals.activeTier).toBe('primary');
+    const primaryNow = fromTier('primary');
+    await until(() => fromTier('primary') >= primaryNow + 2, 5000, 'primary signals at the EA again');
+    expect(s.modesEntered()).toEqual(['DEGRADED.SIGNAL', 'NORMAL']);
+  });
+});

@@ -1,0 +1,4 @@
+// The desktop app's entry (electron-vite bundles it to out/main/index.js, package.json "main").
+import { startDesktopApp } from './app';
+
+startDesktopApp();

@@ -1,0 +1,953 @@
+// The composition of the loop (DESIGN.md section 1): every pulse_ms, the pulse's snapshot ->
+// constraints -> quality gates -> agents -> mode manager, and the mode manager's effects carried
+// out on the data plane through the router's public API:
+//   SWITCH_PATHS        failover: each EA is forced onto its best healthy path (and kept off a
+//                       failing one until its repair is proved); switch_back: the forces are lifted
+//   USE_SIGNAL_TIER     router.signals.activeTier (cached, or heuristic when cached is unusable)
+//   HOLD_NEW_ENTRIES    manage-only: new-entry signals (BUY, SELL) held with reason MODE_BLOCK and
+//                       a TTL; CLOSE and MODIFY pass. SAFE_MODE refuses new entries.
+//   RELEASE / EXPIRE    router.releaseHeld('MODE_BLOCK') / router.expireHeld('MODE_BLOCK')
+//   SEND_COMMAND        COMMAND to every EA, durably (router.send)
+// Breakers per path, signal tier, broker and store are fed from router and TRADE events. Failing
+// paths are repaired in the background by runbooks, and proved by shadow verification before
+// traffic returns. Mode, breakers, repairs and the tier survive a restart (table control_state).
+import { join } from 'node:path';
+import type { PathName, SignalPayload, SignalTier } from '../../../src-shared/protocol';
+import { PATH_PRIORITY, SIGNAL_TIERS } from '../../../src-shared/protocol';
+import { DEFAULT_AGENT_CONFIG } from '../agents';
+import { BreakerBoard, classifyError, type BoardChange, type BreakerPosition } from '../breakers';
+import { monotonicShift_ms, systemClock, type Clock } from '../clock';
+import { CONFIG_DIR, loadYamlConfig } from '../config';
+import { loadConstraints } from '../constraints';
+import { DEFAULT_GATE_POLICY } from '../gates';
+import { DisposableStore, Emitter, toDisposable, type Disposable } from '../lifecycle';
+import { MODE_SEVERITY, ModeManager, parsePolicy, type FailoverPolicy, type Mode, type ModeEffect } from '../modes';
+import { PulseSampler, type PulseSnapshot } from '../pulse';
+import {
+  initialRepairState, loadRunbooks, repairTransition, runbooksFor, shiftRepairState, successRate_pct,
+  type RepairActions, type RepairEffect, type RepairEvent, type RepairRun, type RepairState, type Runbook,
+} from '../repair';
+import type { Router, RouterEvent, SignalDecision } from '../router';
+import { ConstraintEngine, decide, type Decision } from './engine';
+import { ControlStore } from './persistence';
+import { ConstraintRepository, type ConstraintRun } from './repository';
+import {
+  bestUsablePath, commScore, DEFAULT_SIGNAL_STALE_S, execScore, failingPaths, pathUsable, preferredPath, tierScore, tierUsable,
+  type BreakerLookup, type ScoreWhy,
+} from './scores';
+import { buildStatus, whyOf } from './status';
+import {
+  DEFAULT_EXEC_BUDGETS, type ControlEvent, type ControlEventType, type ControlPlaneOptions, type ControlStatus, type ExecBudgets,
+  type IncidentSink, type RepairStatus, type WhyRecord,
+} from './types';
+import type { ConstraintDefinition, ConstraintResult } from '../constraints';
+
+export interface PulseResult {
+  snapshot: PulseSnapshot;
+  decision: Decision;
+  scores: { comm: ScoreWhy; signal: ScoreWhy; exec: ScoreWhy };
+}
+
+export interface ControlPlane extends Disposable {
+  readonly mode: Mode;
+  readonly pulse_ms: number;
+  readonly name: string;
+  readonly modes: ModeManager;
+  readonly breakers: BreakerBoard;
+  readonly repository: ConstraintRepository;
+  readonly sampler: PulseSampler;
+  readonly policy: FailoverPolicy;
+  readonly runbooks: readonly Runbook[];
+  /** Runs one pulse now (tests; the timer does it every pulse_ms). */
+  pulseNow(): PulseResult;
+  latest(): PulseResult | null;
+  /** DESIGN.md section 4's /api/status shape, with the control plane's detail. */
+  controlStatus(): ControlStatus;
+  recentEvents(limit?: number): ControlEvent[];
+  onEvent(listener: (e: ControlEvent) => void): Disposable;
+  onPulse(listener: (r: PulseResult) => void): Disposable;
+  /** Operator overrides, behind the mode manager's guard rails. */
+  pin(mode: Exclude<Mode, 'NORMAL'>, duration_s: number, by: string, reason: string): ModeEffect[];
+  unpin(by: string, reason: string): ModeEffect[];
+  requestExit(duration_s: number, by: string, reason: string): ModeEffect[];
+  /** The operator's hold on new entries (beside the mode's): entries wait until resumed. */
+  holdEntries(by: string, reason: string, options?: { untilDrained?: boolean }): void;
+  resumeEntries(by: string, reason: string): void;
+  readonly entriesHeldBy: string | null;
+  clearBreaker(dependency: string, by: string, reason: string): BoardChange[];
+  runRunbook(id: string, target: PathName | null, by: string, reason: string): { ok: true; run_id: string } | { ok: false; error: string };
+  repairs(): RepairStatus[];
+  reloadConfig(): { ok: boolean; detail: string };
+}
+
+const ENTRY_ACTIONS = new Set(['BUY', 'SELL']);
+const HOUR_MS = 3_600_000;
+
+const whyRecord = whyOf;
+
+export function loadFailoverPolicy(file: string): FailoverPolicy {
+  return parsePolicy(loadYamlConfig<unknown>(file, join(CONFIG_DIR, 'failover-policy.schema.json')));
+}
+
+export function defaultControlFiles(): { constraints: string; policy: string; runbooks: string } {
+  return { constraints: join(CONFIG_DIR, 'constraints.yaml'), policy: join(CONFIG_DIR, 'failover-policy.yaml'), runbooks: join(CONFIG_DIR, 'runbooks.yaml') };
+}
+
+export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
+  return new ControlPlaneImpl(options);
+}
+
+class ControlPlaneImpl implements ControlPlane {
+  readonly name: string;
+  readonly pulse_ms: number;
+  readonly repository: ConstraintRepository;
+  readonly sampler: PulseSampler;
+  readonly breakers: BreakerBoard;
+  private modeManager: ModeManager;
+  private modeSub: Disposable | null = null;
+  private failover: FailoverPolicy;
+  private books: Runbook[];
+  private engine!: ConstraintEngine;
+  private byId = new Map<string, ConstraintDefinition>();
+  private readonly router: Router;
+  private readonly clock: Clock;
+  private readonly files: { constraints: string; policy: string; runbooks: string };
+  private readonly store = new DisposableStore();
+  private readonly state: ControlStore;
+  private readonly incidents: IncidentSink | undefined;
+  private readonly exec: ExecBudgets;
+  private readonly staleS: Record<SignalTier, number>;
+  private readonly actions: Partial<Omit<RepairActions, 'reloadConfig'>>;
+  private repairState: RepairState;
+  private last: PulseResult | null = null;
+  private readonly events: ControlEvent[] = [];
+  private readonly eventEmitter = new Emitter<ControlEvent>();
+  private readonly pulseEmitter = new Emitter<PulseResult>();
+  private dirty = true;
+  private disposed = false;
+  private entryTtl_s: number;
+  private operatorHold: { by: string; reason: string; untilDrained: boolean } | null = null;
+  private readonly previousPolicy: Router['signals']['policy'];
+  private readonly failingSince = new Map<PathName, number>();
+  private readonly episodes: number[] = [];
+  private readonly heldOutcomes = { held: 0, released: 0, expired: 0, refused: 0 };
+  private lastExpire_ms = -Infinity;
+  private releaseDue = false;
+  private readonly lastStatus = new Map<string, string>();
+  private lastSample_ms = -Infinity;
+  private lastPrune_ms = -Infinity;
+  private readonly unknownSince = new Map<string, number>();
+  private readonly blindReported = new Set<string>();
+  private readonly runsSample_ms: number;
+  private readonly repairEnabled: boolean;
+  private readonly repairAfter_ms: number;
+  private readonly warmup_ms: number;
+  private readonly started_ms: number;
+
+  constructor(private readonly o: ControlPlaneOptions) {
+    this.router = o.router;
+    this.clock = o.clock ?? systemClock;
+    this.name = o.name ?? 'Guardian';
+    this.incidents = o.incidents;
+    this.exec = { ...DEFAULT_EXEC_BUDGETS, ...o.exec };
+    this.staleS = { ...DEFAULT_SIGNAL_STALE_S, ...o.signal_stale_s };
+    this.actions = o.actions ?? {};
+    this.runsSample_ms = (o.runs_sample_s ?? 60) * 1000;
+    this.repairEnabled = o.repair?.enabled ?? true;
+    this.repairAfter_ms = o.repair?.start_after_ms ?? 1000;
+    this.warmup_ms = o.warmup_ms ?? 2000;
+    this.started_ms = this.clock.now_ms();
+    this.files = { ...defaultControlFiles(), ...o.files };
+
+    // Configuration: a file that does not validate stops the start, with the key at fault.
+    this.failover = loadFailoverPolicy(this.files.policy);
+    this.books = loadRunbooks(this.files.runbooks);
+    this.entryTtl_s = this.failover.held_signals.ttl_s;
+    this.repository = new ConstraintRepository(o.db);
+    this.repository.seed(loadConstraints(this.files.constraints), this.files.constraints, this.clock.wall_ms());
+    this.setEngine(new ConstraintEngine(this.repository.load()));
+
+    // State kept across a restart.
+    this.state = new ControlStore(o.db);
+    const saved = this.state.load();
+    this.modeManager = saved.modes
+      ? ModeManager.restore(saved.modes, { clock: this.clock, policy: this.failover })
+      : new ModeManager({ clock: this.clock, policy: this.failover });
+    this.breakers = saved.breakers
+      ? BreakerBoard.restore(saved.breakers, { clock: this.clock, policy: this.failover.breakers })
+      : new BreakerBoard({ clock: this.clock, policy: this.failover.breakers });
+    let repair = saved.repair ? shiftRepairState(saved.repair.state, monotonicShift_ms(saved.repair.saved_at, this.clock)) : initialRepairState();
+    repair = { ...repair, history: this.state.history(this.clock) };
+    this.repairState = repair;
+    if (saved.signal_tier && SIGNAL_TIERS.includes(saved.signal_tier)) this.router.signals.activeTier = saved.signal_tier;
+
+    this.pulse_ms = o.pulse?.pulse_ms ?? 250;
+    this.sampler = this.store.add(new PulseSampler({ router: o.router, db: o.db, clock: this.clock, dataDir: o.dataDir }, { ...o.pulse, pulse_ms: this.pulse_ms }));
+
+    this.setModes(this.modeManager);
+    this.store.add(toDisposable(() => this.modeSub?.dispose()));
+    this.store.add(this.breakers.onChange((c) => this.onBreakerChange(c)));
+    this.store.add(this.router.events.on((e) => this.onRouterEvent(e)));
+    this.store.add(this.sampler.onPing((p) => {
+      if (this.repairState.runs.some((r) => r.target === p.path && r.verify)) this.repairApply({ type: 'PING', path: p.path, echoed: p.echoed, rtt_ms: p.rtt_ms });
+    }));
+    this.store.add(this.sampler.onTrade((t) => this.onTrade(t.kind)));
+
+    // Runs a restart interrupted are not resumed (their actions may be half done): they are
+    // cancelled, and a path still failing gets a fresh run.
+    for (const run of [...this.repairState.runs]) this.repairApply({ type: 'CANCEL', run_id: run.id, reason: 'Guardian restarted' });
+
+    this.previousPolicy = this.router.signals.policy;
+    this.router.signals.policy = (signal, from) => this.entryDecision(signal) ?? this.previousPolicy?.(signal, from);
+    this.store.add(toDisposable(() => {
+      this.router.signals.policy = this.previousPolicy;
+    }));
+
+    if (saved.modes) this.note('config', `restored: mode ${this.mode}, ${this.breakers.dependencies().length} breakers, tier ${this.router.signals.activeTier}`, 'info');
+    if (o.autostart ?? true) this.store.add(this.clock.setInterval(() => this.tick(), this.pulse_ms));
+  }
+
+  // ---- accessors -------------------------------------------------------------------------------
+
+  get mode(): Mode {
+    return this.modeManager.mode;
+  }
+  get modes(): ModeManager {
+    return this.modeManager;
+  }
+  get policy(): FailoverPolicy {
+    return this.failover;
+  }
+  get runbooks(): readonly Runbook[] {
+    return this.books;
+  }
+  get entriesHeldBy(): string | null {
+    return this.operatorHold?.by ?? null;
+  }
+
+  latest(): PulseResult | null {
+    return this.last;
+  }
+
+  recentEvents(limit = 100): ControlEvent[] {
+    return this.events.slice(-limit).reverse();
+  }
+
+  onEvent(listener: (e: ControlEvent) => void): Disposable {
+    return this.eventEmitter.on(listener);
+  }
+
+  onPulse(listener: (r: PulseResult) => void): Disposable {
+    return this.pulseEmitter.on(listener);
+  }
+
+  private setEngine(engine: ConstraintEngine): void {
+    this.engine = engine;
+    this.byId = new Map(engine.definitions.map((d) => [d.id, d]));
+  }
+
+  private setModes(m: ModeManager): void {
+    this.modeSub?.dispose();
+    this.modeManager = m;
+    this.modeSub = m.onEffect((e) => this.applyModeEffect(e));
+  }
+
+  private readonly lookup: BreakerLookup = (dep) => this.breakerState(dep);
+
+  private breakerState(dep: string): BreakerPosition {
+    return this.breakers.get(dep).state;
+  }
+
+  // ---- the pulse -------------------------------------------------------------------------------
+
+  private tick(): void {
+    if (this.disposed) return;
+    try {
+      this.pulseNow();
+    } catch (err) {
+      this.note('note', `pulse failed: ${err instanceof Error ? err.message : String(err)}`, 'warning');
+    }
+  }
+
+  pulseNow(): PulseResult {
+    const now = this.clock.now_ms();
+    const chain = this.incidents?.chainOk?.();
+    this.sampler.setExtra('log_chain_ok', chain === true ? 1 : chain === false ? 0 : null);
+    while (this.episodes.length > 0 && this.episodes[0]! < now - HOUR_MS) this.episodes.shift();
+    this.sampler.setExtra('degrade_episodes_1h', this.episodes.length);
+    this.sampler.setExtra('repair_success_pct', successRate_pct(this.repairState.history, now - 24 * HOUR_MS));
+
+    const snapshot = this.sampler.sample();
+    this.breakers.tick();
+    this.halfOpenTrials(snapshot);
+
+    const operatorForced = (peer: string) => {
+      const p = snapshot.peers.find((x) => x.node_id === peer);
+      return !!p?.forced_path && p.forced_by !== this.name;
+    };
+    const comm = commScore(snapshot.peers, this.lookup, operatorForced);
+    const signal = tierScore('primary', snapshot.tiers.primary, this.staleS.primary, this.lookup);
+    const exec = execScore(snapshot.vars, this.exec, this.breakerState('broker'));
+    const decision = decide(this.engine, {
+      frame: snapshot.frame,
+      vars: PulseSampler.agentVars(snapshot),
+      filter: snapshot.filter,
+      high_volatility: snapshot.high_volatility,
+      comm_score: comm.score,
+      signal_score: signal.score,
+      exec_score: exec.score,
+    }, { agents: this.o.agents ?? DEFAULT_AGENT_CONFIG, gates: this.o.gates ?? DEFAULT_GATE_POLICY });
+    const result: PulseResult = { snapshot, decision, scores: { comm, signal, exec } };
+    this.last = result;
+
+    // During the warm-up the pulse is seen but not acted on: the first echoes, STATUS and signals
+    // have not arrived yet, and a mode entered on an empty pulse would be a false alarm.
+    if (now - this.started_ms >= this.warmup_ms) {
+      const effects = this.modeManager.pulse(decision.pulse); // applied by the listener as they come
+      if (effects.length > 0) this.dirty = true;
+    } else this.modeManager.tick();
+    this.flushRelease();
+    if (this.operatorHold?.untilDrained && snapshot.buffer.depth === 0) this.resumeEntries(this.operatorHold.by, 'the buffer is drained');
+    this.managePaths(snapshot);
+    this.observeRepairs(snapshot);
+    this.expireHeldIfDue(now);
+    this.recordRuns(decision, snapshot);
+    this.persist();
+    try {
+      this.pulseEmitter.fire([result]);
+    } catch {
+      // a listener's failure is its own
+    }
+    return result;
+  }
+
+  // ---- effects on the data plane -----------------------------------------------------------------
+
+  /**
+   * A degradation entered on a subsystem score (path health, signal tier health, execution
+   * quality) carries no constraint in the mode manager's why; the incident and the timeline get
+   * the failing constraints of the gates behind that subsystem, with their values, so every
+   * decision says which constraints and values were seen.
+   */
+  private withCauses(e: ModeEffect): ModeEffect {
+    if (e.type !== 'MODE_CHANGED' && e.type !== 'DEGRADATION_ADDED') return e;
+    if (e.why.constraints.length > 0 || e.why.by !== 'policy') return e;
+    const target = e.type === 'MODE_CHANGED' ? e.to : `DEGRADED.${e.degradation}`;
+    const results = this.last?.decision.results ?? [];
+    const failing = (pick: (r: ConstraintResult) => boolean) => results.filter((r) => r.status === 'fail' && pick(r));
+    let constraints: ConstraintResult[] = [];
+    if (target === 'DEGRADED.COMM') constraints = failing((r) => r.gate === 'broker_connectivity');
+    else if (target === 'DEGRADED.SIGNAL') constraints = failing((r) => r.id.startsWith('signal_'));
+    else if (target === 'DEGRADED.EXEC') constraints = failing((r) => r.gate !== 'broker_connectivity');
+    else if (target === 'SAFE_MODE') constraints = failing((r) => r.gate === 'risk_management');
+    if (constraints.length === 0) return e;
+    constraints.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1));
+    return { ...e, why: { ...e.why, constraints } };
+  }
+
+  private applyModeEffect(raw: ModeEffect): void {
+    this.dirty = true;
+    const e = this.withCauses(raw);
+    try {
+      this.incidents?.modeEffect?.(e);
+    } catch {
+      // the log's failure must not stop the data plane's reaction
+    }
+    switch (e.type) {
+      case 'MODE_CHANGED': {
+        const severity = e.to === 'SAFE_MODE' ? 'critical' : e.to === 'NORMAL' ? 'info' : 'warning';
+        this.emit({ type: 'mode_change', text: `${e.from} -> ${e.to}: ${e.why.text}`, severity, from_mode: e.from, to_mode: e.to, why: whyRecord(e.why) });
+        return;
+      }
+      case 'DEGRADATION_ADDED':
+        this.episodes.push(this.clock.now_ms());
+        this.emit({ type: 'degradation', text: `DEGRADED.${e.degradation}: ${e.why.text}`, severity: 'warning', why: whyRecord(e.why), data: { degradation: e.degradation } });
+        return;
+      case 'DEGRADATION_CLEARED':
+        this.emit({ type: 'recover', text: `DEGRADED.${e.degradation} cleared: ${e.why.text}`, severity: 'info', why: whyRecord(e.why), data: { degradation: e.degradation } });
+        return;
+      case 'SWITCH_PATHS':
+        if (e.direction === 'failover') this.failoverAll();
+        else this.liftForces(null, 'every gate healthy for the dwell');
+        return;
+      case 'USE_SIGNAL_TIER':
+        this.useTier(e.tier);
+        return;
+      case 'HOLD_NEW_ENTRIES':
+        this.entryTtl_s = Math.max(1, e.ttl_ms / 1000);
+        this.emit({ type: 'entries', text: `manage-only: new entries held (MODE_BLOCK, ttl ${this.entryTtl_s} s); CLOSE and MODIFY pass`, severity: 'warning' });
+        return;
+      case 'RELEASE_HELD_SIGNALS':
+        // Released after this change's commands are queued: the EA must read RESUME before the
+        // entries it was told to hold (see flushRelease).
+        this.releaseDue = true;
+        return;
+      case 'EXPIRE_HELD_SIGNALS': {
+        const n = this.router.expireHeld('MODE_BLOCK');
+        this.emit({ type: 'held_signal', text: `${n} held entr${n === 1 ? 'y' : 'ies'} expired: taken before the risk veto`, severity: 'warning', data: { expired_now: n } });
+        return;
+      }
+      case 'SEND_COMMAND':
+        this.sendCommand(e.command, e.reason);
+        return;
+      case 'OVERRIDE_ACCEPTED':
+      case 'OVERRIDE_EXPIRED':
+      case 'OVERRIDE_CLEARED':
+      case 'OVERRIDE_REFUSED': {
+        const text = e.type === 'OVERRIDE_REFUSED' ? `override refused: ${e.reason}` : `${e.type.toLowerCase().replace('_', ' ')}: ${e.override.kind} by ${e.override.by} (${e.override.reason})`;
+        this.emit({ type: 'override', text, severity: e.type === 'OVERRIDE_REFUSED' ? 'warning' : 'info', data: { effect: e } });
+        return;
+      }
+    }
+  }
+
+  /** The release a mode change asked for, once its commands (RESUME) are queued ahead of it. */
+  private flushRelease(): void {
+    if (!this.releaseDue) return;
+    this.releaseDue = false;
+    if (this.operatorHold || MODE_SEVERITY[this.mode] >= MODE_SEVERITY['DEGRADED.EXEC']) return; // still held
+    const n = this.router.releaseHeld('MODE_BLOCK');
+    this.heldOutcomes.released += n;
+    this.emit({ type: 'held_signal', text: `${n} held entr${n === 1 ? 'y' : 'ies'} released: the mode cleared`, severity: 'info', data: { released: n } });
+  }
+
+  private eaIds(): string[] {
+    return [...this.router.peers.values()].filter((p) => p.role === 'EA' && !p.legacy).map((p) => p.node_id);
+  }
+
+  private sendCommand(command: 'HOLD_NEW_ENTRIES' | 'RESUME' | 'CANCEL_ALL' | 'FLATTEN', reason: string): void {
+    const eas = this.eaIds();
+    if (eas.length === 0) {
+      this.emit({ type: 'command', text: `COMMAND ${command} not sent: no EA known`, severity: 'warning', data: { command } });
+      return;
+    }
+    for (const ea of eas) {
+      this.router.send(ea, 'COMMAND', { command, reason: reason.slice(0, 500) }).then(
+        (seq) => this.emit({ type: 'command', text: `COMMAND ${command} stored for ${ea} (seq ${seq})`, severity: 'info', data: { command, peer: ea, seq, reason } }),
+        (err: Error) => this.emit({ type: 'command', text: `COMMAND ${command} for ${ea} not stored: ${err.message}`, severity: 'critical', data: { command, peer: ea } }),
+      );
+    }
+  }
+
+  /** The tier to use for `preferred`: cached falls to heuristic when cached is not usable. */
+  private useTier(preferred: SignalTier): void {
+    const tiers = this.last?.snapshot.tiers;
+    let tier = preferred;
+    if (preferred !== 'primary' && tiers) {
+      const order = SIGNAL_TIERS.slice(SIGNAL_TIERS.indexOf(preferred));
+      tier = order.find((t) => tierUsable(t, tiers[t], this.staleS[t], this.lookup)) ?? preferred;
+    }
+    const from = this.router.signals.activeTier;
+    this.router.signals.activeTier = tier;
+    this.dirty = true;
+    if (from !== tier) this.emit({ type: 'signal_tier', text: `signal tier ${from} -> ${tier}`, severity: tier === 'primary' ? 'info' : 'warning', data: { from, to: tier } });
+  }
+
+  /** The mode's entry policy on one signal: undefined lets it route. */
+  private entryDecision(signal: SignalPayload): SignalDecision | undefined {
+    if (!ENTRY_ACTIONS.has(signal.action)) return undefined; // CLOSE and MODIFY are always managed
+    const mode = this.modeManager.mode;
+    if (mode === 'SAFE_MODE') {
+      this.heldOutcomes.refused++;
+      const why = this.modeManager.state.safe?.why.text ?? this.modeManager.state.pin?.reason ?? 'SAFE_MODE';
+      return { action: 'refuse', reason: 'MODE_BLOCK', detail: `SAFE_MODE: new entries are refused (${why})` };
+    }
+    if (MODE_SEVERITY[mode] >= MODE_SEVERITY['DEGRADED.EXEC'] || this.operatorHold) {
+      this.heldOutcomes.held++;
+      return { action: 'hold', reason: 'MODE_BLOCK', ttl_s: this.entryTtl_s };
+    }
+    return undefined;
+  }
+
+  // ---- paths: failover, repair, switch back ------------------------------------------------------
+
+  private pathsFailover(): boolean {
+    const s = this.modeManager.state;
+    return !!s.degradations.COMM || s.pin?.mode === 'DEGRADED.COMM';
+  }
+
+  private forceOnto(peer: string, path: PathName, why: string): void {
+    const live = this.router.peers.get(peer);
+    if (!live || (live.forcedPath === path && live.forcedBy === this.name)) return;
+    const r = this.router.forcePath(peer, path, this.name);
+    if (r.ok) this.emit({ type: 'path_switch', text: `${peer} held on ${path}: ${why}`, severity: 'warning', data: { peer, path, forced: true } });
+  }
+
+  /** SWITCH_PATHS failover: every EA whose preferred path is failing is held on its best healthy path. */
+  private failoverAll(): void {
+    const snap = this.last?.snapshot;
+    if (!snap) return;
+    for (const p of snap.peers) {
+      if (p.role !== 'EA' || (p.forced_path && p.forced_by !== this.name)) continue;
+      const preferred = preferredPath(p);
+      const failing = failingPaths(p, this.lookup);
+      if (!preferred || !failing.includes(preferred)) continue;
+      const best = bestUsablePath(p, this.lookup);
+      if (best && best !== p.forced_path) this.forceOnto(p.node_id, best, `${preferred} failing`);
+    }
+  }
+
+  /** Lifts the control plane's own forces (all, or those away from `path`); the router then switches back with its hysteresis. */
+  private liftForces(path: PathName | null, why: string): void {
+    for (const peer of this.router.peers.values()) {
+      if (!peer.forcedPath || peer.forcedBy !== this.name) continue;
+      if (path !== null) {
+        const snap = this.last?.snapshot.peers.find((p) => p.node_id === peer.node_id);
+        if (!snap || preferredPath(snap) !== path || !pathUsable(snap, path, this.lookup)) continue;
+      }
+      const from = peer.forcedPath;
+      this.router.forcePath(peer.node_id, null, this.name);
+      this.emit({ type: 'path_switch', text: `${peer.node_id}: hold on ${from} lifted (${why}); traffic may return to ${path ?? 'its preferred path'}`, severity: 'info', data: { peer: peer.node_id, from, path } });
+    }
+  }
+
+  /** Each pulse: keep EAs off failing paths while failed over, and start repairs of failing paths. */
+  private managePaths(snap: PulseSnapshot): void {
+    const now = snap.now_ms;
+    const failover = this.pathsFailover();
+    const failingNow = new Set<PathName>();
+    for (const p of snap.peers) {
+      if (p.role !== 'EA') continue;
+      const failing = failingPaths(p, this.lookup);
+      const alive = p.paths.some((x) => x.up);
+      if (alive) for (const f of failing) failingNow.add(f);
+      const ours = !!p.forced_path && p.forced_by === this.name;
+      const operator = !!p.forced_path && !ours;
+      if (operator) continue;
+      const preferred = preferredPath(p);
+      // Traffic held off the preferred path returns only once a repair has proved it, even when
+      // it came back by itself: it needs its run (restart, wait, shadow verification, switch back).
+      if (ours && preferred && p.forced_path !== preferred) failingNow.add(preferred);
+      if (failover && preferred && failing.includes(preferred)) {
+        const best = bestUsablePath(p, this.lookup);
+        if (best && best !== p.forced_path) this.forceOnto(p.node_id, best, `${preferred} failing`);
+      } else if (ours && p.forced_path && !pathUsable(p, p.forced_path, this.lookup)) {
+        const best = bestUsablePath(p, this.lookup);
+        if (best && best !== p.forced_path) this.forceOnto(p.node_id, best, `${p.forced_path} failing too`);
+      }
+    }
+    for (const path of PATH_PRIORITY) {
+      if (!failingNow.has(path)) {
+        this.failingSince.delete(path);
+        continue;
+      }
+      const since = this.failingSince.get(path) ?? now;
+      this.failingSince.set(path, since);
+      if (this.repairEnabled && now - since >= this.repairAfter_ms) this.maybeRepair(path, now);
+    }
+  }
+
+  private maybeRepair(path: PathName, now: number): void {
+    if (this.repairState.runs.some((r) => r.target === path)) return;
+    const cooling = (b: Runbook) => this.repairState.history.some((h) => h.runbook === b.id && h.target === path && !h.ok && now - h.ended_ms < (b.cooldown_s ?? 0) * 1000);
+    const book = runbooksFor(this.books, path).find((b) => !cooling(b));
+    if (!book) return;
+    this.repairApply({ type: 'START', runbook: book, target: path, why: `${path} failing (probe quorum, down, or breaker open)` });
+  }
+
+  private observeRepairs(snap: PulseSnapshot): void {
+    if (this.repairState.runs.length === 0) return;
+    const up: Partial<Record<PathName, boolean>> = {};
+    let spoolAge: number | null = null;
+    for (const p of snap.peers) {
+      if (p.role !== 'EA') continue;
+      for (const x of p.paths) {
+        if (x.up) up[x.path] = true;
+        if (x.path === 'spool' && x.up && x.last_heard_ms_ago !== null) spoolAge = spoolAge === null ? x.last_heard_ms_ago : Math.min(spoolAge, x.last_heard_ms_ago);
+      }
+    }
+    this.repairApply({ type: 'OBSERVE', up });
+    // The spool has no echo: its heartbeat file's freshness is its loop-around probe, once a pulse.
+    if (this.repairState.runs.some((r) => r.target === 'spool' && r.verify)) {
+      this.repairApply({ type: 'PING', path: 'spool', echoed: !!up.spool, rtt_ms: spoolAge });
+    }
+  }
+
+  private repairApply(event: RepairEvent): void {
+    const [next, effects] = repairTransition(this.repairState, event, this.clock.now_ms());
+    this.repairState = next;
+    if (effects.length > 0) this.dirty = true;
+    for (const e of effects) this.onRepairEffect(e);
+  }
+
+  private onRepairEffect(e: RepairEffect): void {
+    switch (e.type) {
+      case 'STARTED':
+        this.emit({
+          type: 'repair', text: `repair ${e.run.id}: ${e.run.title} (${e.run.target ?? 'configuration'}) started; estimate to recover ${e.estimate_s === null ? 'unknown' : `${e.estimate_s} s`}`,
+          severity: 'warning', data: { run_id: e.run.id, runbook: e.run.runbook, target: e.run.target, estimate_s: e.estimate_s, why: e.run.why },
+        });
+        return;
+      case 'STEP': {
+        const step = e.run.steps[e.index];
+        this.emit({
+          type: 'runbook_step', text: `repair ${e.run.id} step ${e.index + 1}/${e.run.steps.length} ${step?.name ?? ''}: ${e.state}${e.detail ? ` (${e.detail})` : ''}`,
+          severity: e.state === 'failed' ? 'warning' : 'info', data: { run_id: e.run.id, runbook: e.run.runbook, step: e.index + 1, of: e.run.steps.length, name: step?.name, state: e.state },
+        });
+        return;
+      }
+      case 'VERIFY':
+        this.emit({
+          type: 'verify', text: `shadow verification of ${e.run.target ?? '?'} ${e.passed ? 'passed' : 'failed'} (${e.run.verify?.good ?? 0}/${e.run.verify?.needed ?? 0} loop-around pings)`,
+          severity: e.passed ? 'info' : 'warning', data: { run_id: e.run.id, passed: e.passed, target: e.run.target },
+        });
+        return;
+      case 'FINISHED':
+        try {
+          this.state.recordRun(e.run, e.ok, this.clock);
+        } catch {
+          // the history is for estimates; the repair itself stands
+        }
+        this.emit({
+          type: 'repair', text: `repair ${e.run.id}: ${e.run.title} ${e.ok ? 'succeeded' : e.run.state === 'cancelled' ? 'cancelled' : 'failed'} after ${Math.round(e.duration_ms / 100) / 10} s${e.ok ? '' : `: ${e.run.detail ?? ''}`}`,
+          severity: e.ok ? 'info' : 'warning', data: { run_id: e.run.id, runbook: e.run.runbook, target: e.run.target, ok: e.ok, duration_ms: e.duration_ms },
+        });
+        return;
+      case 'SWITCH_BACK':
+        this.switchBack(e.path);
+        return;
+      case 'RUN_ACTION':
+        this.runAction(e);
+        return;
+      case 'REFUSED':
+        return;
+    }
+  }
+
+  /** The repaired path is proved: its breaker closes and the control plane's hold away from it is lifted. */
+  private switchBack(path: PathName): void {
+    const dep = `path:${path}`;
+    const b = this.breakers.get(dep);
+    if (b.state === 'OPEN' && !b.halted) this.breakers.clear(dep, this.name, 'repair proved by shadow verification');
+    if (this.breakers.get(dep).state === 'HALF_OPEN' && this.breakers.acquire(dep)) this.breakers.success(dep);
+    this.liftForces(path, 'repair proved by shadow verification');
+  }
+
+  private runAction(e: Extract<RepairEffect, { type: 'RUN_ACTION' }>): void {
+    const done = (ok: boolean, detail: string) => {
+      if (this.disposed) return;
+      this.repairApply({ type: 'ACTION_DONE', run_id: e.run_id, ok, detail });
+      this.persist();
+    };
+    let work: Promise<string>;
+    const a = this.actions;
+    const missing = (what: string) => Promise.reject(new Error(`${what} is not available in this Guardian`));
+    switch (e.action) {
+      case 'restart_listener':
+        work = e.target && a.restartListener ? a.restartListener(e.target) : missing('restarting a listener');
+        break;
+      case 'rotate_port':
+        work = e.target && a.rotatePort ? a.rotatePort(e.target, Number(e.params.port_offset ?? 1)) : missing('rotating a port');
+        break;
+      case 'recreate_pipe':
+        work = a.recreatePipe ? a.recreatePipe() : missing('recreating the pipe');
+        break;
+      case 'clear_spool':
+        work = a.clearSpool ? a.clearSpool() : missing('clearing the spool');
+        break;
+      case 'reload_config': {
+        const r = this.reloadConfig();
+        work = r.ok ? Promise.resolve(r.detail) : Promise.reject(new Error(r.detail));
+        break;
+      }
+    }
+    work.then((detail) => done(true, detail), (err: unknown) => done(false, err instanceof Error ? err.message : String(err)));
+  }
+
+  // ---- breakers --------------------------------------------------------------------------------
+
+  private onRouterEvent(e: RouterEvent): void {
+    if (this.disposed) return;
+    switch (e.type) {
+      case 'peer_disconnected': {
+        if (/Guardian stopping|replaced by a newer connection/.test(e.reason)) return;
+        const peer = this.router.peers.get(e.peer);
+        const code = classifyError(e.reason).reason === 'UNKNOWN' ? 'PEER_GONE' : e.reason;
+        if (peer?.role === 'EA') this.breakers.failure(`path:${e.path}`, code);
+        else if (peer?.role === 'SIGNAL') this.breakers.failure(`signal:${peer.tier ?? 'primary'}`, code);
+        return;
+      }
+      case 'bad_input': {
+        const peer = e.peer ? this.router.peers.get(e.peer) : undefined;
+        if (peer?.role === 'EA' || peer === undefined) this.breakers.failure(`path:${e.path}`, e.reason);
+        return;
+      }
+      case 'security':
+        this.breakers.failure(`path:${e.path}`, 'AUTH_FAILED');
+        return;
+      case 'store_error':
+        this.breakers.failure('store', { message: e.detail, code: /full/i.test(e.detail) ? 'ENOSPC' : undefined });
+        return;
+      case 'path_switch':
+        this.emit({ type: 'path_switch', text: `${e.peer}: ${e.from ?? 'none'} -> ${e.to ?? 'none'} (${e.reason})`, severity: e.to === null ? 'critical' : 'info', data: { peer: e.peer, from: e.from, to: e.to, reason: e.reason } });
+        return;
+      case 'signal_held':
+        if (e.reason === 'MODE_BLOCK') this.emit({ type: 'held_signal', text: `signal ${e.signal_id} held: ${e.reason}`, severity: 'info', data: { message_id: e.message_id, signal_id: e.signal_id, outcome: 'held' } });
+        return;
+      case 'signal_expired':
+        this.heldOutcomes.expired++;
+        this.emit({ type: 'held_signal', text: `held signal ${e.message_id} expired (${e.reason})`, severity: 'info', data: { message_id: e.message_id, outcome: 'expired', reason: e.reason } });
+        return;
+      case 'signal_refused':
+        if (e.reason === 'MODE_BLOCK') this.emit({ type: 'held_signal', text: `signal ${e.signal_id} refused: ${e.detail}`, severity: 'info', data: { signal_id: e.signal_id, outcome: 'refused' } });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onTrade(kind: string): void {
+    if (kind === 'broker_failure') this.breakers.failure('broker', 'TIMEOUT_RETRY');
+    else if (kind === 'fill' && this.breakers.get('broker').state === 'HALF_OPEN' && this.breakers.acquire('broker')) this.breakers.success('broker');
+  }
+
+  /** A half-open breaker's one trial, from what the pulse proves: a healthy path, a fresh tier, a store that answers. */
+  private halfOpenTrials(snap: PulseSnapshot): void {
+    for (const dep of this.breakers.dependencies()) {
+      if (this.breakers.get(dep).state !== 'HALF_OPEN') continue;
+      let healthy = false;
+      if (dep.startsWith('path:')) {
+        const path = dep.slice(5) as PathName;
+        healthy = snap.peers.some((p) => p.role === 'EA' && p.paths.some((x) => x.path === path && x.verdict === 'healthy'));
+      } else if (dep.startsWith('signal:')) {
+        const tier = dep.slice(7) as SignalTier;
+        const t = snap.tiers[tier];
+        healthy = !!t && t.connected && Number.isFinite(t.age_s) && t.age_s <= this.staleS[tier];
+      } else if (dep === 'store') healthy = snap.host.db_ok === 1;
+      if (healthy && this.breakers.acquire(dep)) this.breakers.success(dep);
+    }
+  }
+
+  private onBreakerChange(c: BoardChange): void {
+    this.dirty = true;
+    this.emit({
+      type: 'breaker', text: `breaker ${c.dependency}: ${c.from} -> ${c.to} (${c.why})`,
+      severity: c.to === 'OPEN' ? 'warning' : 'info', data: { dependency: c.dependency, from: c.from, to: c.to, trip: c.trip, reason: c.reason },
+    });
+  }
+
+  clearBreaker(dependency: string, by: string, reason: string): BoardChange[] {
+    return this.breakers.clear(dependency, by, reason);
+  }
+
+  // ---- held signals, constraint runs, persistence ------------------------------------------------
+
+  private expireHeldIfDue(now: number): void {
+    if (now - this.lastExpire_ms < 1000) return;
+    this.lastExpire_ms = now;
+    try {
+      if (this.router.heldCount() > 0) this.router.expireHeld();
+    } catch {
+      // the store's trouble shows in db_ok
+    }
+  }
+
+  private recordRuns(decision: Decision, snap: PulseSnapshot): void {
+    const now = snap.now_ms;
+    const sample = now - this.lastSample_ms >= this.runsSample_ms;
+    if (sample) this.lastSample_ms = now;
+    const rows: ConstraintRun[] = [];
+    const f = snap.filter;
+    for (const r of decision.results) {
+      const prev = this.lastStatus.get(r.id);
+      if (prev !== r.status || sample) {
+        rows.push({
+          ts_ms: snap.wall_ms, constraint_id: r.id, status: r.status, value: r.value ?? null, limit: r.limit ?? null, explanation: r.explanation,
+          reason: prev !== r.status ? 'change' : 'sample', session: f.session ?? null, symbol: f.symbol ?? null, regime: f.regime ?? null,
+        });
+        this.lastStatus.set(r.id, r.status);
+      }
+      if (r.status === 'unknown') {
+        const since = this.unknownSince.get(r.id) ?? now;
+        this.unknownSince.set(r.id, since);
+        if (now - since >= 300_000 && !this.blindReported.has(r.id)) {
+          this.blindReported.add(r.id);
+          try {
+            this.repository.addInsight({ ts_ms: snap.wall_ms, constraint_id: r.id, kind: 'blind', text: `${r.id} has been unknown for 5 minutes: ${r.explanation}`, data: { missing: r.missing ?? [] } });
+          } catch {
+            // insights are advisory
+          }
+        }
+      } else {
+        this.unknownSince.delete(r.id);
+        this.blindReported.delete(r.id);
+      }
+    }
+    try {
+      this.repository.recordRuns(rows);
+      if (now - this.lastPrune_ms >= HOUR_MS) {
+        this.lastPrune_ms = now;
+        this.repository.pruneRuns(snap.wall_ms - 7 * 24 * HOUR_MS);
+      }
+    } catch {
+      // the store's trouble shows in db_ok; the loop goes on
+    }
+  }
+
+  private persist(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    try {
+      this.state.save({
+        modes: this.modeManager.snapshot(),
+        breakers: this.breakers.snapshot(),
+        repair: { state: this.repairState, saved_at: { now_ms: this.clock.now_ms(), wall_ms: this.clock.wall_ms() } },
+        signal_tier: this.router.signals.activeTier,
+      }, this.clock.wall_ms());
+    } catch {
+      this.dirty = true; // tried again next pulse
+    }
+  }
+
+  // ---- events ----------------------------------------------------------------------------------
+
+  private emit(e: { type: ControlEventType; text: string; severity: ControlEvent['severity']; from_mode?: Mode; to_mode?: Mode; why?: WhyRecord; data?: Record<string, unknown> }): void {
+    const wall = this.clock.wall_ms();
+    const event: ControlEvent = { ts: new Date(wall).toISOString(), ts_ms: wall, mode: this.modeManager.mode, ...e };
+    this.events.push(event);
+    if (this.events.length > 1000) this.events.splice(0, this.events.length - 1000);
+    try {
+      this.incidents?.record(event);
+    } catch {
+      // the log's failure must not stop the loop
+    }
+    try {
+      this.eventEmitter.fire([event]);
+    } catch {
+      // a listener's failure is its own
+    }
+  }
+
+  private note(type: ControlEventType, text: string, severity: ControlEvent['severity']): void {
+    this.emit({ type, text, severity });
+  }
+
+  // ---- operator ----------------------------------------------------------------------------------
+
+  pin(mode: Exclude<Mode, 'NORMAL'>, duration_s: number, by: string, reason: string): ModeEffect[] {
+    const out = this.modeManager.pin(mode, duration_s * 1000, by, reason);
+    this.flushRelease();
+    this.persist();
+    return out;
+  }
+
+  unpin(by: string, reason: string): ModeEffect[] {
+    const out = this.modeManager.unpin(by, reason);
+    this.flushRelease();
+    this.persist();
+    return out;
+  }
+
+  requestExit(duration_s: number, by: string, reason: string): ModeEffect[] {
+    const out = this.modeManager.requestExit(duration_s * 1000, by, reason);
+    this.flushRelease();
+    this.persist();
+    return out;
+  }
+
+  holdEntries(by: string, reason: string, options: { untilDrained?: boolean } = {}): void {
+    const was = this.operatorHold;
+    this.operatorHold = { by, reason, untilDrained: options.untilDrained ?? false };
+    if (!was && MODE_SEVERITY[this.mode] < MODE_SEVERITY['DEGRADED.EXEC']) this.sendCommand('HOLD_NEW_ENTRIES', `held by ${by}: ${reason}`);
+    this.emit({ type: 'entries', text: `new entries held by ${by}${options.untilDrained ? ' until the buffer is empty' : ''}: ${reason}`, severity: 'warning', data: { by, reason } });
+  }
+
+  resumeEntries(by: string, reason: string): void {
+    if (!this.operatorHold) return;
+    this.operatorHold = null;
+    this.emit({ type: 'entries', text: `new entries resumed by ${by}: ${reason}`, severity: 'info', data: { by, reason } });
+    if (MODE_SEVERITY[this.mode] < MODE_SEVERITY['DEGRADED.EXEC']) {
+      this.sendCommand('RESUME', `resumed by ${by}: ${reason}`); // queued ahead of the entries it releases
+      this.releaseDue = true;
+      this.flushRelease();
+    }
+  }
+
+  runRunbook(id: string, target: PathName | null, by: string, reason: string): { ok: true; run_id: string } | { ok: false; error: string } {
+    const book = this.books.find((b) => b.id === id);
+    if (!book) return { ok: false, error: `no runbook ${id}` };
+    if (!book.triggers.includes('operator')) return { ok: false, error: `runbook ${id} is not for operators` };
+    if (target !== null && !(book.paths ?? []).includes(target)) return { ok: false, error: `runbook ${id} does not repair ${target}` };
+    const before = this.repairState.next_id;
+    this.repairApply({ type: 'START', runbook: book, target, why: `requested by ${by}: ${reason}` });
+    this.persist();
+    if (this.repairState.next_id === before) return { ok: false, error: `a repair of ${target ?? id} is already running` };
+    return { ok: true, run_id: `repair-${before}` };
+  }
+
+  repairs(): RepairStatus[] {
+    const now = this.clock.now_ms();
+    const shift = this.clock.wall_ms() - now;
+    return this.repairState.runs.map((r: RepairRun) => {
+      const book = this.books.find((b) => b.id === r.runbook);
+      const ok = this.repairState.history.filter((h) => h.runbook === r.runbook && h.ok).slice(-20).map((h) => h.duration_ms).sort((a, b) => a - b);
+      const median = ok.length === 0 ? null : ok.length % 2 ? ok[(ok.length - 1) / 2]! : (ok[ok.length / 2 - 1]! + ok[ok.length / 2]!) / 2;
+      const estimate = median !== null ? median / 1000 : (book?.expected_s ?? null);
+      return {
+        id: r.id, runbook: r.runbook, title: r.title, target: r.target, state: r.state, step: Math.min(r.step + 1, r.steps.length), of: r.steps.length,
+        step_name: r.steps[r.step]?.name ?? '', verify: r.verify ? { good: r.verify.good, needed: r.verify.needed } : null,
+        estimate_to_recover_s: estimate === null ? null : Math.max(0, Math.round((estimate - (now - r.started_ms) / 1000) * 10) / 10),
+        started: new Date(r.started_ms + shift).toISOString(), why: r.why,
+      };
+    });
+  }
+
+  reloadConfig(): { ok: boolean; detail: string } {
+    const problems: string[] = [];
+    const done: string[] = [];
+    try {
+      const defs = loadConstraints(this.files.constraints);
+      const seeded = this.repository.seed(defs, this.files.constraints, this.clock.wall_ms());
+      this.setEngine(new ConstraintEngine(this.repository.load()));
+      done.push(`constraints: ${this.engine.definitions.length} (${seeded.inserted.length} new, ${seeded.updated.length} changed, ${seeded.disabled.length} disabled)`);
+    } catch (err) {
+      problems.push(`constraints refused, the ones in force stay: ${(err as Error).message}`);
+    }
+    try {
+      const policy = loadFailoverPolicy(this.files.policy);
+      this.failover = policy;
+      this.setModes(new ModeManager({ clock: this.clock, policy, state: this.modeManager.state }));
+      done.push('failover policy');
+    } catch (err) {
+      problems.push(`failover policy refused, the one in force stays: ${(err as Error).message}`);
+    }
+    try {
+      this.books = loadRunbooks(this.files.runbooks);
+      done.push(`runbooks: ${this.books.length}`);
+    } catch (err) {
+      problems.push(`runbooks refused, the ones in force stay: ${(err as Error).message}`);
+    }
+    const detail = [...done, ...problems].join('; ');
+    this.emit({ type: 'config', text: `configuration reloaded: ${detail}`, severity: problems.length ? 'warning' : 'info' });
+    return { ok: problems.length === 0, detail };
+  }
+
+  // ---- status ----------------------------------------------------------------------------------
+
+  controlStatus(): ControlStatus {
+    return buildStatus({
+      last: this.last,
+      mode: this.mode,
+      modes: this.modeManager,
+      policy: this.failover,
+      breakers: this.breakers,
+      repairs: this.repairs(),
+      events: this.events,
+      router: this.router,
+      clock: this.clock,
+      pulse_ms: this.pulse_ms,
+      heldOutcomes: this.heldOutcomes,
+      operatorHold: this.operatorHold,
+      name: this.name,
+      describe: (id) => this.byId.get(id),
+      entries: this.mode === 'SAFE_MODE' ? 'refuse' : MODE_SEVERITY[this.mode] >= MODE_SEVERITY['DEGRADED.EXEC'] || this.operatorHold ? 'hold' : 'pass',
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.persist();
+    this.store.dispose();
+  }
+}
