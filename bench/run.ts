@@ -7,6 +7,7 @@ import { benchRawTcp, benchZmq } from './baselines';
 import { benchCodec } from './codec';
 import { benchDsl } from './dsl';
 import { benchDurable, benchFailover, benchLatency } from './durable';
+import { benchNative } from './native';
 import { benchUi } from './ui';
 
 const only = process.argv[2];
@@ -47,6 +48,7 @@ await step('failover', async () => {
   tally(r);
   return { failover_gap_ms: r.failover_gap_ms, failover_gaps_ms: r.failover_gaps_ms };
 });
+await step('native', async () => ({ ...(await benchNative()) }) as Record<string, unknown>);
 await step('codec', () => ({ ...benchCodec(1000) }) as Record<string, unknown>);
 await step('dsl', () => ({ ...benchDsl(1500) }) as Record<string, unknown>);
 // The console in Chromium (bench/ui.ts): status to DOM at 10 updates/s with 2,000 incidents, and first load.

@@ -20,7 +20,7 @@ describe('control plane: the broker rejects orders', () => {
       rate_per_s: 20,
       tiers: ['primary'],
       policy: TEST_POLICY.replace('held_signals: { ttl_s: 30 }', 'held_signals: { ttl_s: 5 }'),
-      control: { pulse: { trades: { slippage_s: 8, rates_s: 8, min_orders: 10 } } },
+      control: { pulse: { trades: { slippage_s: 8, rates_s: 8, exec_s: 8, min_orders: 10 } } },
     });
     const { g, ea } = s;
     const cp = g.control!;

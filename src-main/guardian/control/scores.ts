@@ -13,7 +13,8 @@
 //   open, 40 when its newest signal is older than the tier's stale limit, 100 when fresh, null
 //   when no signal has come since start or no signal service has ever been seen.
 // exec (execution quality): 100 at the budget, falling linearly to 0 at the max, for the broker
-//   reject rate and the slippage; 40 while the broker's breaker is open; the worst wins.
+//   reject rate (over the execution window, exec_reject_rate_pct, 5 minutes) and the slippage; 40
+//   while the broker's breaker is open; the worst wins.
 import type { PathName, SignalTier } from '../../../src-shared/protocol';
 import { PATH_PRIORITY } from '../../../src-shared/protocol';
 import type { BreakerPosition } from '../breakers';
@@ -109,7 +110,7 @@ function linear(value: number, budget: number, max: number): number {
 /** Execution quality 0-100 from the broker reject rate, the slippage and the broker's breaker. */
 export function execScore(vars: Readonly<Record<string, number | undefined>>, budgets: ExecBudgets, broker: BreakerPosition): ScoreWhy {
   const parts: ScoreWhy[] = [];
-  const rejects = vars.reject_rate_pct;
+  const rejects = vars.exec_reject_rate_pct !== undefined && !Number.isNaN(vars.exec_reject_rate_pct) ? vars.exec_reject_rate_pct : vars.reject_rate_pct;
   if (rejects !== undefined && Number.isFinite(rejects)) {
     parts.push({ score: linear(rejects, budgets.reject_budget_pct, budgets.reject_max_pct), why: `broker rejects ${Math.round(rejects * 10) / 10}% (budget ${budgets.reject_budget_pct}%)` });
   }

@@ -8,7 +8,7 @@ import type { Clock } from '../clock';
 import type { ConstraintResult, Severity } from '../constraints';
 import type { GatePolicy } from '../gates';
 import type { Mode, ModeEffect } from '../modes';
-import type { PulseOptions } from '../pulse';
+import type { PulseSettings } from '../pulse';
 import type { RepairActions } from '../repair';
 import type { Router } from '../router';
 import type { Db } from '../store';
@@ -69,7 +69,7 @@ export interface ControlPlaneSettings {
   /** Defaults: config/constraints.yaml, config/failover-policy.yaml, config/runbooks.yaml. */
   files?: { constraints?: string; policy?: string; runbooks?: string };
   /** pulse_ms (default 250) and the pulse's windows and budgets. */
-  pulse?: Partial<PulseOptions>;
+  pulse?: PulseSettings;
   /** A tier with no signal for this long is stale (defaults follow the constraints: 30 / 300 / 900 s). */
   signal_stale_s?: Partial<Record<SignalTier, number>>;
   exec?: Partial<ExecBudgets>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  EaFacts, RollingWindow, TradeTracker, constraintStateCode, fxMarketOpen, fxSession, parseServerTime, probeQuorum, regimeOf, rejectKind, slippageBps,
+  EaFacts, RollingWindow, TradeTracker, constraintStateCode, wilsonLower, fxMarketOpen, fxSession, parseServerTime, probeQuorum, regimeOf, rejectKind, slippageBps,
 } from './index';
 
 describe('probeQuorum (2 of 3)', () => {
@@ -74,13 +74,20 @@ describe('TradeTracker', () => {
   const opened = (ticket: number, slippage_pips: number, sl?: number) => ({ event: 'OPENED' as const, ticket, symbol: 'EURUSD', side: 'BUY' as const, lots: 0.1, price: 1.0, slippage_pips, ...(sl ? { sl } : {}) });
   const rejected = (code: number | string) => ({ event: 'REJECTED' as const, ticket: 0, symbol: 'EURUSD', side: 'BUY' as const, lots: 0.1, reject_code: code });
 
+  it('rates are the share the evidence supports (90% Wilson lower bound)', () => {
+    expect(wilsonLower(2, 23) * 100).toBeCloseTo(3.7, 1);
+    expect(wilsonLower(30, 40) * 100).toBeCloseTo(64.8, 0);
+    expect(wilsonLower(0, 50)).toBe(0);
+    expect(Number.isNaN(wilsonLower(0, 0))).toBe(true);
+  });
+
   it('slippage in basis points of the price', () => {
     expect(slippageBps(opened(1, 0.5))).toBeCloseTo(0.5);
     expect(slippageBps({ ...opened(1, 2), symbol: 'USDJPY', price: 150 })).toBeCloseTo((2 * 0.01 / 150) * 1e4);
   });
 
   it('counts only the broker rejects, and needs enough orders for a rate', () => {
-    const t = new TradeTracker({ slippage_s: 60, rates_s: 60, min_orders: 10 });
+    const t = new TradeTracker({ slippage_s: 60, rates_s: 60, exec_s: 60, min_orders: 10 });
     expect(rejectKind('HOLD_NEW_ENTRIES')).toBe('own');
     expect(rejectKind(138)).toBe('broker_refusal');
     expect(rejectKind(128)).toBe('broker_failure');
@@ -91,8 +98,11 @@ describe('TradeTracker', () => {
     expect(Number.isNaN(t.figures(3, true, 3).reject_rate_pct)).toBe(true); // 1 of 4: too few to say
     for (let i = 3; i < 10; i++) t.record(opened(i, 0.2, 0.9), 4);
     const f = t.figures(5, true, 10);
-    expect(f.reject_rate_pct).toBeCloseTo(100 / 11);
-    expect(f.requote_rate_pct).toBeCloseTo(100 / 11);
+    // 1 of 11: the evidence supports a rate of 1.3% (the 90% lower bound), not 9.1%.
+    expect(f.reject_rate_pct).toBeCloseTo(wilsonLower(1, 11) * 100);
+    expect(f.reject_rate_pct).toBeLessThan(2);
+    expect(f.requote_rate_pct).toBeCloseTo(f.reject_rate_pct);
+    expect(f.exec_reject_rate_pct).toBeCloseTo(f.reject_rate_pct);
     expect(f.slippage_bps).toBeCloseTo(0.2);
     expect(f.positions_without_stop).toBe(0);
     expect(Number.isNaN(t.figures(5, true, 12).positions_without_stop)).toBe(true); // positions Guardian did not see open

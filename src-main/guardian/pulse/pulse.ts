@@ -46,6 +46,14 @@ export interface PulseOptions {
   silence_down_ms: number;
 }
 
+/** PulseOptions with every part optional, nested ones too (they are merged over the defaults). */
+export type PulseSettings = Partial<Omit<PulseOptions, 'probe' | 'probe_budget' | 'trades' | 'ea'>> & {
+  probe?: Partial<ProbeWindows>;
+  probe_budget?: Partial<ProbeBudget>;
+  trades?: Partial<TradeWindows>;
+  ea?: Partial<EaFactOptions>;
+};
+
 export const DEFAULT_PULSE_OPTIONS: PulseOptions = {
   pulse_ms: 250,
   baseline_window_s: 300,
@@ -200,9 +208,16 @@ export class PulseSampler implements Disposable {
 
   constructor(
     private readonly deps: PulseDeps,
-    options: Partial<PulseOptions> = {},
+    options: PulseSettings = {},
   ) {
-    this.options = { ...DEFAULT_PULSE_OPTIONS, ...options };
+    const d = DEFAULT_PULSE_OPTIONS;
+    this.options = {
+      ...d, ...options,
+      probe: { ...d.probe, ...options.probe },
+      probe_budget: { ...d.probe_budget, ...options.probe_budget },
+      trades: { ...d.trades, ...options.trades },
+      ea: { ...d.ea, ...options.ea },
+    };
     const o = this.options;
     this.host = new HostSampler({
       dataDir: deps.dataDir, db: deps.db, db_probe_ms: o.db_probe_ms, disk_every_ms: o.disk_every_ms,
@@ -496,6 +511,7 @@ export class PulseSampler implements Disposable {
     const frame = CONSTRAINT_VARIABLE_INDEX.frameFrom(vars);
     // The agents' own inputs: their EA state encoding is the protocol's (agents/system.ts), not the catalogue's.
     vars.orders_per_min = trades.orders_per_min;
+    vars.exec_reject_rate_pct = trades.exec_reject_rate_pct;
     vars.session_open = fxMarketOpen(wall) ? 1 : 0;
     for (const name of AGENT_EXTRA_VARS) if (this.extras.has(name)) vars[name] = this.extras.get(name)!;
     const agentState = eaState !== null && Object.hasOwn(EA_STATE_CODES, eaState) ? EA_STATE_CODES[eaState as keyof typeof EA_STATE_CODES] : NaN_;

@@ -4,6 +4,8 @@
 //
 // No orders in a window while the EA reports is read as 0 (nothing rejected, nothing slipped):
 // the trade feed is alive and quiet. While the EA does not report, these read as missing (NaN).
+// Rates are the 90% lower confidence bound of the share (wilsonLower): a few orders with one
+// requote must not read as a broker rejecting one order in ten.
 import type { TradePayload } from '../../../src-shared/protocol';
 import { RollingWindow } from './rolling';
 
@@ -13,13 +15,35 @@ export interface TradeWindows {
   /** p95 slippage, reject and requote windows (the catalogue: one hour). */
   rates_s: number;
   /**
+   * The reject rate the execution-quality score reads (5 minutes): shorter than the catalogue's
+   * hour, so that manage-only (which stops new orders) can end once the broker has recovered.
+   */
+  exec_s: number;
+  /**
    * A reject or requote rate needs this many orders in its window: one requote in five orders is
    * not a 20% reject rate. With fewer, the rate is 0 when nothing was rejected and unknown otherwise.
    */
   min_orders: number;
 }
 
-export const DEFAULT_TRADE_WINDOWS: TradeWindows = { slippage_s: 900, rates_s: 3600, min_orders: 20 };
+export const DEFAULT_TRADE_WINDOWS: TradeWindows = { slippage_s: 900, rates_s: 3600, exec_s: 300, min_orders: 20 };
+
+/** z of a one-sided 90% confidence bound. */
+const Z90 = 1.2816;
+
+/**
+ * The Wilson score interval's lower bound of a proportion (k of n), at 90% confidence: the rate the
+ * evidence supports. Two requotes in 23 orders is a point estimate of 8.7% but only supports 3.7%;
+ * 30 rejects in 40 orders supports 64%.
+ */
+export function wilsonLower(k: number, n: number, z = Z90): number {
+  if (n <= 0) return Number.NaN;
+  const p = k / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.max(0, (centre - margin) / (1 + z2 / n));
+}
 
 /** Reject codes that are Guardian's or the EA's own decisions, not the broker refusing an order. */
 const NOT_BROKER = new Set(['HOLD_NEW_ENTRIES', 'CANCELLED', 'NO_POSITION', 'MODE_BLOCK', 'SIGNAL_EXPIRED']);
@@ -69,6 +93,8 @@ export interface TradeFigures {
   p95_slippage_bps: number;
   reject_rate_pct: number;
   requote_rate_pct: number;
+  /** The broker reject rate over the execution-quality window (TradeWindows.exec_s). */
+  exec_reject_rate_pct: number;
   orders_per_min: number;
   consecutive_losses: number;
   /** Tracked open positions without a stop-loss; NaN unless every open position is tracked. */
@@ -84,6 +110,7 @@ export class TradeTracker {
   private readonly rejects: RollingWindow;
   /** 1 per requote, 0 per other order outcome. */
   private readonly requotes: RollingWindow;
+  private readonly rejectsExec: RollingWindow;
   private readonly ordersMinute = new RollingWindow(60_000);
   private losses = 0;
   private sawClose = false;
@@ -99,6 +126,7 @@ export class TradeTracker {
     this.slippageLong = new RollingWindow(windows.rates_s * 1000, 8192);
     this.rejects = new RollingWindow(windows.rates_s * 1000, 8192);
     this.requotes = new RollingWindow(windows.rates_s * 1000, 8192);
+    this.rejectsExec = new RollingWindow(windows.exec_s * 1000, 8192);
   }
 
   /** One TRADE event, at monotonic time now_ms. Returns how a reject reads (for the broker breaker). */
@@ -110,6 +138,7 @@ export class TradeTracker {
         this.slippage.push(now_ms, bps);
         this.slippageLong.push(now_ms, bps);
         this.rejects.push(now_ms, 0);
+        this.rejectsExec.push(now_ms, 0);
         this.requotes.push(now_ms, 0);
         this.ordersMinute.push(now_ms, 1);
         this.open.set(t.ticket, hasStop(t.sl));
@@ -119,6 +148,7 @@ export class TradeTracker {
         const kind = rejectKind(t.reject_code);
         if (kind === 'own') return kind;
         this.rejects.push(now_ms, 1);
+        this.rejectsExec.push(now_ms, 1);
         this.requotes.push(now_ms, Number(t.reject_code) === MT4_REQUOTE ? 1 : 0);
         this.ordersMinute.push(now_ms, 1);
         return kind;
@@ -138,11 +168,15 @@ export class TradeTracker {
     return 'other';
   }
 
-  /** 1-per-event rate in percent, with the small-sample rule of TradeWindows.min_orders. */
+  /**
+   * A 1-per-event rate in percent: the rate the evidence supports (wilsonLower), with the
+   * small-sample rule of TradeWindows.min_orders.
+   */
   private rate(stats: { count: number; mean: number }, quiet: number): number {
     if (stats.count === 0) return quiet;
-    if (stats.count >= this.minOrders || stats.mean === 0) return stats.mean * 100;
-    return Number.NaN;
+    if (stats.mean === 0) return 0;
+    if (stats.count < this.minOrders) return Number.NaN;
+    return wilsonLower(Math.round(stats.mean * stats.count), stats.count) * 100;
   }
 
   /**
@@ -163,6 +197,7 @@ export class TradeTracker {
       p95_slippage_bps: slipLong.count > 0 ? slipLong.p95 : quiet,
       reject_rate_pct: this.rate(rej, quiet),
       requote_rate_pct: this.rate(req, quiet),
+      exec_reject_rate_pct: this.rate(this.rejectsExec.stats(now_ms), quiet),
       orders_per_min: live ? orders : Number.NaN,
       consecutive_losses: live || this.sawClose ? this.losses : Number.NaN,
       positions_without_stop: live && Number.isFinite(open_positions) && open_positions === this.open.size ? withoutStop : Number.NaN,

@@ -121,6 +121,14 @@ describe('GuardianConsole', () => {
     sub.dispose();
   });
 
+  it('says which console port is taken, and starts nothing', async () => {
+    const taken = guardian.api!.port;
+    await expect(createGuardian(configForTests((c) => {
+      c.api.port = taken;
+      c.paths.spool.enabled = false;
+    }), { dataDir: join(dir, 'second') })).rejects.toThrow(`the console port 127.0.0.1:${taken} is in use (api.port in the config; 0 picks a free one)`);
+  });
+
   it('exports an incident and the timeline as Markdown, JSON and a printable page without script', async () => {
     const { incident } = guardian.incidents.openIncident({ title: 'DEGRADED.COMM: socket down', severity: 'warning', mode: 'DEGRADED.COMM', family: 'COMM', cause: [{ constraint_id: 'bridge_latency', gate: 'broker_connectivity', value: 210, limit: 60, text: 'bridge_latency_ms = 210' }] });
     for (const format of ['markdown', 'json', 'html'] as const) {
