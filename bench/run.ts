@@ -8,6 +8,7 @@ import { benchCodec } from './codec';
 import { benchDsl } from './dsl';
 import { benchDurable, benchFailover, benchLatency } from './durable';
 import { benchNative } from './native';
+import { benchPulse } from './pulse';
 import { benchUi } from './ui';
 
 const only = process.argv[2];
@@ -49,6 +50,7 @@ await step('failover', async () => {
   return { failover_gap_ms: r.failover_gap_ms, failover_gaps_ms: r.failover_gaps_ms };
 });
 await step('native', async () => ({ ...(await benchNative()) }) as Record<string, unknown>);
+await step('pulse', () => ({ ...benchPulse() }) as Record<string, unknown>);
 await step('codec', () => ({ ...benchCodec(1000) }) as Record<string, unknown>);
 await step('dsl', () => ({ ...benchDsl(1500) }) as Record<string, unknown>);
 // The console in Chromium (bench/ui.ts): status to DOM at 10 updates/s with 2,000 incidents, and first load.

@@ -34,7 +34,7 @@ const Z90 = 1.2816;
 /**
  * The Wilson score interval's lower bound of a proportion (k of n), at 90% confidence: the rate the
  * evidence supports. Two requotes in 23 orders is a point estimate of 8.7% but only supports 3.7%;
- * 30 rejects in 40 orders supports 64%.
+ * 30 rejects in 40 orders supports 65%.
  */
 export function wilsonLower(k: number, n: number, z = Z90): number {
   if (n <= 0) return Number.NaN;
