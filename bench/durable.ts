@@ -16,11 +16,17 @@ interface Rig {
   close(): Promise<void>;
 }
 
-async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250): Promise<Rig> {
+/**
+ * `dataPlaneOnly`: without the control plane, the router moves traffic back to a recovered socket
+ * by itself within switchback_healthy_ms, so a cut can be repeated every second; with it, traffic
+ * stays on the pipe until a runbook has proved the socket (tens of seconds). The gap from a cut to
+ * the first delivery on the pipe is the data plane's alone either way.
+ */
+async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOnly = false): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'guardian-bench-'));
   const port = await freePort();
   const cfg = writeConfig(dir, port, (y) => y.replace(/spool:\n(\s+)enabled: true/, 'spool:\n$1enabled: false'));
-  const guardian = await startGuardianProcess(join(dir, 'guardian'), cfg);
+  const guardian = await startGuardianProcess(join(dir, 'guardian'), cfg, dataPlaneOnly ? ['--data-plane-only'] : []);
   const peerPaths = {
     ...(paths.includes('socket') ? { socket: guardian.socket } : {}),
     ...(paths.includes('pipe') ? { pipe: { path: guardian.pipe } } : {}),
@@ -147,7 +153,7 @@ export async function benchLatency(duration_ms = 5000, rate_per_s = 1000): Promi
     while (performance.now() - t0 < duration_ms) {
       const now = performance.now();
       while (due <= now) {
-        void r.sig.send('SIGNAL', signal(performance.now()));
+        r.sig.send('SIGNAL', signal(performance.now())).catch(() => undefined);
         sent.push(nextId);
         due += 1000 / rate_per_s;
       }
@@ -165,13 +171,13 @@ export async function benchLatency(duration_ms = 5000, rate_per_s = 1000): Promi
 
 /** Socket cut -> first delivery on the next path, median of `cuts`. */
 export async function benchFailover(cuts = 10): Promise<{ failover_gap_ms: number; failover_gaps_ms: number[]; lost: number; duplicated: number }> {
-  const r = await rig(['socket', 'pipe'], 50);
+  const r = await rig(['socket', 'pipe'], 50, true);
   try {
     const sent: number[] = [];
     let sending = true;
     const sender = (async () => {
       while (sending) {
-        void r.sig.send('SIGNAL', signal(performance.now()));
+        r.sig.send('SIGNAL', signal(performance.now())).catch(() => undefined); // a failed run closes the rig under it
         sent.push(nextId);
         await new Promise((res) => setTimeout(res, 1));
       }

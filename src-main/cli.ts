@@ -12,9 +12,10 @@ import { formatStatusLine } from './status-line';
 const USAGE = `Guardian: the control plane of an MT4 trading workstation.
 
 Usage:
-  guardian serve [--config FILE] [--data-dir DIR] [--demo] [--quiet]
+  guardian serve [--config FILE] [--data-dir DIR] [--demo] [--quiet] [--data-plane-only]
       Run the control plane headless, with its console at http://127.0.0.1:8787/?token=...
-      (api in the config). --demo starts the MT4 simulator beside it.
+      (api in the config). --demo starts the MT4 simulator beside it. --data-plane-only runs
+      the paths and the router without the pulse and mode manager (benchmarks, diagnosis).
   guardian sim [options]      Run the MT4 simulator (an EA and signal services); see guardian sim --help.
   guardian verify-log [--data-dir DIR | --file FILE] [--json]
       Check the incident log's hash chain. Exit 0 ok, 1 problems (listed), 2 usage.
@@ -56,6 +57,7 @@ async function serve(args: string[]): Promise<number> {
         'data-dir': { type: 'string' },
         demo: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        'data-plane-only': { type: 'boolean', default: false },
       },
       strict: true,
     }).values;
@@ -69,7 +71,7 @@ async function serve(args: string[]): Promise<number> {
   let guardian: Guardian;
   try {
     // control: the control plane (issue 3) runs beside the data plane.
-    guardian = await createGuardian(loadGuardianConfig(configFile), { dataDir, demo: opts.demo, control: true });
+    guardian = await createGuardian(loadGuardianConfig(configFile), { dataDir, demo: opts.demo, control: !opts['data-plane-only'] });
   } catch (err) {
     // The control plane's files (constraints, failover policy, runbooks) are configuration too.
     if (err instanceof ConfigError || ['ConstraintConfigError', 'PolicyError', 'RunbookError'].includes((err as Error).name)) {
