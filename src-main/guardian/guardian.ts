@@ -12,8 +12,10 @@ import { listenPipe, listenSocket, SpoolDir, type Listener } from './paths';
 import { acceptConnection, Router, SpoolLink, type PathHealth } from './router';
 import { GroupCommit, integrityCheck, openDatabase, type Db } from './store';
 import { IncidentLog } from './incidents';
-import { GuardianConsole, defaultOperator, loadOrCreateToken, startConsoleServer, type ConsoleServer } from './server';
-import { consolePort, createControlPlane, type ControlPlane, type ControlPlaneSettings } from './control';
+import { Learning } from './learning';
+import { GuardianConsole, defaultOperator, learningPort, loadOrCreateToken, startConsoleServer, type ConsoleServer } from './server';
+import { consolePort, createControlPlane, defaultControlFiles, loadFailoverPolicy, type ControlPlane, type ControlPlaneSettings } from './control';
+import { familyOfDependency, recordControlEvent } from './control-incidents';
 
 export interface GuardianDeps {
   dataDir: string;
@@ -72,6 +74,8 @@ export interface Guardian {
   readonly api: ConsoleServer | null;
   /** The control plane (issue 3), when deps.control asked for it. */
   readonly control: ControlPlane | null;
+  /** Outcomes of degrade episodes and repairs, and threshold advice (applied only by an operator). */
+  readonly learning: Learning;
   status(): DataPlaneStatus;
   integrity(): string;
   dispose(): Promise<void>;
@@ -146,6 +150,17 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
 
   // The console server (guardian/server): API, event stream, /metrics and the console page.
   const incidents = new IncidentLog(db, { clock });
+  // Learning on the same database: an applied advice and its audit are one transaction.
+  const controlSettings = typeof deps.control === 'object' ? deps.control : {};
+  let dwell_s: number | undefined;
+  if (deps.control) {
+    try {
+      dwell_s = loadFailoverPolicy(controlSettings.files?.policy ?? defaultControlFiles().policy).dwell_seconds;
+    } catch {
+      // the control plane reports a policy that does not load; learning keeps its default dwell
+    }
+  }
+  const learning = new Learning(db, { clock, log: incidents, ...(dwell_s === undefined ? {} : { dwell_s }) });
 
   // ---- issue 3: the control plane, and the repair actions its runbooks run on the real listeners.
   // A restart stops accepting on the address and listens again; sessions already open stay up.
@@ -179,9 +194,25 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
       ...(typeof deps.control === 'object' ? deps.control : {}),
       router, db, clock, dataDir: deps.dataDir,
       // The incident log takes the mode manager's effects as they are; its chain check (once a minute) is log_chain_ok.
-      incidents: (typeof deps.control === 'object' ? deps.control.incidents : undefined) ?? {
-        record: () => {},
-        modeEffect: (e) => incidents.recordModeEffect(e),
+      incidents: controlSettings.incidents ?? {
+        record: (e) => recordControlEvent(incidents, e, {
+          repair: (run_id) => control?.repairs().find((r) => r.id === run_id),
+          troubleIn: (family) => !!control && (
+            control.breakers.dependencies().some((dep) => familyOfDependency(dep) === family && control?.breakers.get(dep).state === 'OPEN')
+            || control.controlStatus().control.degradations.some((d) => d.degradation === family)),
+          repairFinished: (r) => learning.recordRepair({
+            // A path's repair answers DEGRADED.COMM; a configuration repair, whatever mode it ran in.
+            mode: r.target ? 'DEGRADED.COMM' : control?.mode ?? 'NORMAL',
+            runbook: r.runbook, duration_s: r.duration_ms / 1000, succeeded: r.ok, incident_id: r.incident_id,
+          }),
+        }),
+        modeEffect: (e) => {
+          try {
+            incidents.recordModeEffect(e);
+          } finally {
+            learning.recordModeEffect(e); // an episode is learnt even if its incident could not be written
+          }
+        },
         chainOk: () => {
           if (clock.now_ms() - chain.at >= 60_000) {
             try {
@@ -220,11 +251,23 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
         },
       },
     });
+    // Applied advice is in force over the YAML from the start; proposals are made hourly.
+    const cp = control;
+    const applied = learning.effectiveConditions();
+    if (Object.keys(applied).length > 0) cp.setConditions(applied);
+    timers.push(clock.setInterval(() => {
+      try {
+        learning.proposeAdvice(cp.conditions());
+      } catch {
+        // advice is a suggestion: a failed round is tried again next hour
+      }
+    }, 3_600_000));
   }
 
   const consoleBackend = new GuardianConsole({
     router, db, clock, incidents, demo: deps.demo ?? false, pulse_ms: p.heartbeat_ms,
     ...(control ? { control: consolePort(control) } : {}),
+    ...(control ? { learning: learningPort(learning, (id, condition) => control?.setConditions({ [id]: condition })) } : {}),
     enabledPaths: (['socket', 'pipe', 'spool'] as const).filter((path) => config.paths[path].enabled),
     dataPlane: () => guardian.status(),
   });
@@ -242,6 +285,8 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
       router.dispose();
       commit.dispose();
       for (const l of listeners) await l.close();
+      learning.dispose();
+      incidents.dispose();
       db.close();
       const e = err as NodeJS.ErrnoException;
       throw new Error(e.code === 'EADDRINUSE' ? `the console port ${config.api.host}:${config.api.port} is in use (api.port in the config; 0 picks a free one)` : `the console server cannot start: ${e.message}`);
@@ -258,6 +303,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     console: consoleBackend,
     api,
     control,
+    learning,
     integrity: () => integrityCheck(db),
     status(): DataPlaneStatus {
       const now = clock.now_ms();
@@ -307,6 +353,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
       spool?.close('Guardian stopping');
       commit.dispose(); // the last batch is stored before the database closes
       await Promise.all([...listeners.map((l) => l.close().catch(() => undefined)), ...retired]);
+      learning.dispose();
       incidents.dispose();
       db.close();
     },

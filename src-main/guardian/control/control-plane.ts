@@ -18,7 +18,7 @@ import { DEFAULT_AGENT_CONFIG } from '../agents';
 import { BreakerBoard, classifyError, type BoardChange, type BreakerPosition } from '../breakers';
 import { monotonicShift_ms, systemClock, type Clock } from '../clock';
 import { CONFIG_DIR, loadYamlConfig } from '../config';
-import { loadConstraints } from '../constraints';
+import { defineConstraints, loadConstraints } from '../constraints';
 import { DEFAULT_GATE_POLICY } from '../gates';
 import { DisposableStore, Emitter, toDisposable, type Disposable } from '../lifecycle';
 import { MODE_SEVERITY, ModeManager, parsePolicy, type FailoverPolicy, type Mode, type ModeEffect } from '../modes';
@@ -78,6 +78,14 @@ export interface ControlPlane extends Disposable {
   runRunbook(id: string, target: PathName | null, by: string, reason: string): { ok: true; run_id: string } | { ok: false; error: string };
   repairs(): RepairStatus[];
   reloadConfig(): { ok: boolean; detail: string };
+  /**
+   * Conditions in force over the repository's (learning's applied advice): each id's condition is
+   * evaluated instead of the YAML's until changed again, and a reload keeps them. All or nothing:
+   * a condition that does not compile leaves the engine as it was.
+   */
+  setConditions(conditions: Record<string, string>): { ok: boolean; detail: string };
+  /** The condition each enabled constraint is evaluated with now. */
+  conditions(): { id: string; condition: string }[];
 }
 
 const ENTRY_ACTIONS = new Set(['BUY', 'SELL']);
@@ -109,6 +117,7 @@ class ControlPlaneImpl implements ControlPlane {
   private books: Runbook[];
   private engine!: ConstraintEngine;
   private byId = new Map<string, ConstraintDefinition>();
+  private conditionOverrides = new Map<string, string>();
   private readonly router: Router;
   private readonly clock: Clock;
   private readonly files: { constraints: string; policy: string; runbooks: string };
@@ -165,7 +174,7 @@ class ControlPlaneImpl implements ControlPlane {
     this.entryTtl_s = this.failover.held_signals.ttl_s;
     this.repository = new ConstraintRepository(o.db);
     this.repository.seed(loadConstraints(this.files.constraints), this.files.constraints, this.clock.wall_ms());
-    this.setEngine(new ConstraintEngine(this.repository.load()));
+    this.setEngine(this.buildEngine());
 
     // State kept across a restart.
     this.state = new ControlStore(o.db);
@@ -239,6 +248,43 @@ class ControlPlaneImpl implements ControlPlane {
 
   onPulse(listener: (r: PulseResult) => void): Disposable {
     return this.pulseEmitter.on(listener);
+  }
+
+  /** The repository's enabled constraints, with the condition overrides in force. */
+  private buildEngine(overrides: ReadonlyMap<string, string> = this.conditionOverrides): ConstraintEngine {
+    const defs = this.repository.load().map((d) => {
+      const condition = overrides.get(d.id);
+      if (condition === undefined || condition === d.condition) return d;
+      const { compiled: _compiled, origin: _origin, ...spec } = d;
+      const [redefined] = defineConstraints([{ ...spec, condition }], { file: 'applied advice' });
+      return redefined ?? d;
+    });
+    return new ConstraintEngine(defs);
+  }
+
+  setConditions(conditions: Record<string, string>): { ok: boolean; detail: string } {
+    const next = new Map(this.conditionOverrides);
+    for (const [id, condition] of Object.entries(conditions)) next.set(id, condition);
+    let detail: string;
+    try {
+      const engine = this.buildEngine(next);
+      // An override equal to the repository's condition is no override: a later YAML change wins.
+      const base = new Map(this.repository.load().map((d) => [d.id, d.condition]));
+      for (const [id, condition] of [...next]) if (base.get(id) === condition || !base.has(id)) next.delete(id);
+      this.conditionOverrides = next;
+      this.setEngine(engine);
+      detail = Object.entries(conditions).map(([id, c]) => `${id}: "${c}"`).join('; ');
+    } catch (err) {
+      detail = `conditions refused, the ones in force stay: ${(err as Error).message}`;
+      this.emit({ type: 'config', text: detail, severity: 'warning' });
+      return { ok: false, detail };
+    }
+    this.emit({ type: 'config', text: `conditions in force: ${detail}`, severity: 'info', data: { conditions } });
+    return { ok: true, detail };
+  }
+
+  conditions(): { id: string; condition: string }[] {
+    return this.engine.definitions.map((d) => ({ id: d.id, condition: d.condition }));
   }
 
   private setEngine(engine: ConstraintEngine): void {
@@ -898,7 +944,7 @@ class ControlPlaneImpl implements ControlPlane {
     try {
       const defs = loadConstraints(this.files.constraints);
       const seeded = this.repository.seed(defs, this.files.constraints, this.clock.wall_ms());
-      this.setEngine(new ConstraintEngine(this.repository.load()));
+      this.setEngine(this.buildEngine());
       done.push(`constraints: ${this.engine.definitions.length} (${seeded.inserted.length} new, ${seeded.updated.length} changed, ${seeded.disabled.length} disabled)`);
     } catch (err) {
       problems.push(`constraints refused, the ones in force stay: ${(err as Error).message}`);
