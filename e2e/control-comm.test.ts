@@ -37,6 +37,10 @@ describe('control plane: a flapping socket', () => {
     expect(entered, 'DEGRADED.COMM entered').toBeDefined();
     expect(entered!.at - t0).toBeLessThan(1000);
     expect(entered!.why?.text).toMatch(/comm \d+(\.\d+)? < 70/);
+    // The "why" names its causes with values, even when no gate constraint failed: the socket's own reading.
+    const causes = (entered!.why as { constraints?: { id: string; explanation: string }[] } | undefined)?.constraints ?? [];
+    expect(causes.length, JSON.stringify(entered!.why)).toBeGreaterThan(0);
+    expect(causes.map((c) => `${c.id}: ${c.explanation}`).join('; ')).toMatch(/socket/);
     // Traffic runs on the pipe while the socket is repaired.
     expect(sawPipe).toBe(true);
     expect(ledgerOnPipe).toBeGreaterThan(0);

@@ -386,6 +386,12 @@ class ControlPlaneImpl implements ControlPlane {
     else if (target === 'DEGRADED.SIGNAL') constraints = failing((r) => r.id.startsWith('signal_'));
     else if (target === 'DEGRADED.EXEC') constraints = failing((r) => r.gate !== 'broker_connectivity');
     else if (target === 'SAFE_MODE') constraints = failing((r) => r.gate === 'risk_management');
+    // The subsystem's own readings (a path's quorum, a tier's silence, the broker's rejects) are
+    // causes too: for COMM they come first (they name the path); elsewhere they stand in when no
+    // gate constraint failed.
+    if (this.last && (target === 'DEGRADED.COMM' || constraints.length === 0)) {
+      constraints = [...subsystemCauses(target, this.last, this.policy, this.lookup), ...constraints];
+    }
     if (constraints.length === 0) return e;
     constraints.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1));
     return { ...e, why: { ...e.why, constraints } };
@@ -996,4 +1002,34 @@ class ControlPlaneImpl implements ControlPlane {
     this.persist();
     this.store.dispose();
   }
+}
+
+/** The subsystem readings behind a degradation no gate constraint explains, as causes with values. */
+function subsystemCauses(target: string, last: PulseResult, policy: FailoverPolicy, breaker: BreakerLookup): ConstraintResult[] {
+  const cause = (id: string, value: number | null, limit: number, explanation: string): ConstraintResult => ({
+    id, gate: 'broker_connectivity', severity: 'critical', status: 'fail', ...(value === null ? {} : { value }), limit, explanation,
+  });
+  if (target === 'DEGRADED.COMM') {
+    const out: ConstraintResult[] = [];
+    for (const peer of last.snapshot.peers) {
+      if (peer.role !== 'EA') continue;
+      for (const p of peer.paths) {
+        const open = breaker(`path:${p.path}`) === 'OPEN';
+        if (p.verdict !== 'down' && p.verdict !== 'failing' && !open) continue;
+        // A measured value for each: probes failing (of 3, quorum 2), or how long the path is silent.
+        if (p.verdict === 'failing') {
+          out.push(cause(`path_health.${p.path}`, p.quorum?.failed ?? 2, 2, `${peer.node_id} ${p.path} failing ${p.quorum?.failed ?? 2} of 3 probes: ${p.quorum?.why ?? 'quorum lost'}`));
+        } else {
+          const silent_ms = p.last_heard_ms_ago ?? 0;
+          const what = p.verdict === 'down' ? `down (${p.last_error ?? 'not heard from'})` : 'breaker open (repeated failures)';
+          out.push({ ...cause(`path_health.${p.path}`, silent_ms, 0, `${peer.node_id} ${p.path} ${what}, silent for ${Math.round(silent_ms)} ms`), limit: undefined });
+        }
+      }
+    }
+    if (out.length === 0) out.push(cause('comm_score', last.scores.comm.score, policy.enter.comm_below, last.scores.comm.why));
+    return out;
+  }
+  if (target === 'DEGRADED.SIGNAL') return [{ ...cause('signal_score', last.scores.signal.score, policy.enter.signal_below, last.scores.signal.why), gate: 'market_quality' }];
+  if (target === 'DEGRADED.EXEC') return [{ ...cause('exec_score', last.scores.exec.score, policy.enter.exec_below, last.scores.exec.why), gate: 'risk_management' }];
+  return [];
 }
