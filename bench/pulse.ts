@@ -6,6 +6,7 @@
 // disturbed round (the median round's p99 is given too). Target: p99 <= 1 ms.
 //
 //   npx tsx bench/pulse.ts   prints the JSON
+import { seededRandom } from '../src-shared/random';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CONSTRAINT_VARIABLES, CONSTRAINT_VARIABLE_INDEX, defineConstraints, loadConstraints, type ConstraintSpec } from '../src-main/guardian/constraints/index';
 import { ConstraintEngine, decide } from '../src-main/guardian/control/index';
@@ -31,16 +32,7 @@ const PULSES = 2000;
 const FRAMES = 64;
 const ROUNDS = 5;
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = seededRandom;
 
 /** The shipped constraints, replicated to `count` with each limit moved by up to +/-30%. */
 export function replicatedConstraints(count = CONSTRAINT_COUNT) {

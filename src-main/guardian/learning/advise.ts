@@ -1,7 +1,7 @@
 // Threshold advice from false positives, bounded per day. Pure: the numbers in, a proposal (or the
 // reason there is none) out. Applying it is an operator's decision, elsewhere.
 import { findThreshold, formatThreshold, withThreshold, type Threshold } from './threshold';
-import type { AdviceEvidence, AdvicePolicy, FalsePositiveRate, Trigger } from './types';
+import type { AdviceEvidence, AdvicePolicy, FalsePositiveRate, Proposal, Trigger } from './types';
 
 export interface ProposalInput {
   constraint_id: string;
@@ -16,16 +16,7 @@ export interface ProposalInput {
   since_ts: string;
 }
 
-export interface Proposal {
-  constraint_id: string;
-  condition_before: string;
-  condition_after: string;
-  previous_value: number;
-  proposed_value: number;
-  unit: string | null;
-  false_positive_pct: number;
-  evidence: AdviceEvidence;
-}
+export type { Proposal };
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 

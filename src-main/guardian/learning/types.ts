@@ -97,9 +97,8 @@ export interface AdviceEvidence {
   day_base_value: number;
 }
 
-export interface AdviceRecord {
-  id: number;
-  created_ts: string;
+/** A proposed threshold change with its evidence, before it is stored. */
+export interface Proposal {
   constraint_id: string;
   condition_before: string;
   condition_after: string;
@@ -108,6 +107,12 @@ export interface AdviceRecord {
   unit: string | null;
   false_positive_pct: number;
   evidence: AdviceEvidence;
+}
+
+/** A stored proposal and what operators did with it. */
+export interface AdviceRecord extends Proposal {
+  id: number;
+  created_ts: string;
   state: AdviceState;
   applied_ts: string | null;
   applied_by: string | null;
