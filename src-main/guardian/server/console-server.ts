@@ -4,11 +4,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  EVENT_STREAM, REPORT_FORMATS, matchHttpRoute, validateControl,
-  type ApiName, type ControlErrorCode, type ControlResponse, type ReportFormat, type StreamEvent,
+  EVENT_STREAM, matchHttpRoute, validateControl,
+  type ApiName, type ControlErrorCode, type ControlResponse, type StreamEvent,
 } from '../../../src-shared/contract';
 import type { Disposable } from '../lifecycle';
 import type { ConsoleBackend } from './backend';
+import { answerRead, ApiError, MAX_LIMIT } from './answer-read';
 import { EventStream } from './event-stream';
 import { RequestGuard, type Verdict } from './guard';
 import { createConsoleMetrics, type ConsoleMetrics } from './prometheus';
@@ -45,8 +46,6 @@ export interface ConsoleServer extends Disposable {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
-const DEFAULT_LIMIT: Partial<Record<ApiName, number>> = { incidentsRecent: 50, auditRecent: 100, signalsHeld: 200, deadLetters: 200 };
-const MAX_LIMIT = 10_000;
 
 /** The HTTP status of a refused control (the body always carries `{ok:false, error, code}`). */
 export const CONTROL_HTTP_STATUS: Record<ControlErrorCode, number> = {
@@ -54,11 +53,6 @@ export const CONTROL_HTTP_STATUS: Record<ControlErrorCode, number> = {
   NOT_FOUND: 404, REFUSED: 409, CONFLICT: 409, UNAVAILABLE: 503,
 };
 
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
 
 export async function startConsoleServer(o: ConsoleServerOptions): Promise<ConsoleServer> {
   const host = o.host ?? '127.0.0.1';
@@ -71,7 +65,7 @@ export async function startConsoleServer(o: ConsoleServerOptions): Promise<Conso
   const server: Server = createServer((req, res) => {
     security(res);
     handle(req, res).catch((err: unknown) => {
-      const status = err instanceof HttpError ? err.status : 500;
+      const status = err instanceof ApiError ? err.status : 500;
       const error = err instanceof Error ? err.message : String(err);
       if (!res.headersSent) json(res, status, { ok: false, error, code: status === 500 ? 'UNAVAILABLE' : 'BAD_REQUEST' });
       else res.destroy();
@@ -89,7 +83,7 @@ export async function startConsoleServer(o: ConsoleServerOptions): Promise<Conso
     const read = method === 'GET' || method === 'HEAD';
 
     if (url.pathname === '/metrics') {
-      if (!read) throw new HttpError(405, 'GET /metrics');
+      if (!read) throw new ApiError(405, 'GET /metrics');
       const bearer = g.checkOptionalBearer(req.headers);
       if (!bearer.ok) return refuse(res, bearer);
       const text = await metrics.render();
@@ -103,11 +97,11 @@ export async function startConsoleServer(o: ConsoleServerOptions): Promise<Conso
       try {
         route = matchHttpRoute(read ? 'GET' : method, url.pathname);
       } catch {
-        throw new HttpError(400, 'The path is not valid URL encoding');
+        throw new ApiError(400, 'The path is not valid URL encoding');
       }
       if (!route) {
         const other = matchHttpRoute(read ? 'POST' : 'GET', url.pathname);
-        throw new HttpError(other ? 405 : 404, other ? `${url.pathname} answers ${read ? 'POST' : 'GET'} only` : `No API at ${url.pathname}`);
+        throw new ApiError(other ? 405 : 404, other ? `${url.pathname} answers ${read ? 'POST' : 'GET'} only` : `No API at ${url.pathname}`);
       }
       if (route.name === 'control') {
         // Every write carries the token; the actor in the audit log is the token's, never the request's.
@@ -125,61 +119,21 @@ export async function startConsoleServer(o: ConsoleServerOptions): Promise<Conso
       return;
     }
 
-    if (!read) throw new HttpError(405, 'The console answers GET only');
+    if (!read) throw new ApiError(405, 'The console answers GET only');
     const bearer = g.checkOptionalBearer(req.headers);
     if (!bearer.ok) return refuse(res, bearer);
     await serveStatic(webRoot, url.pathname, res, method === 'HEAD');
   }
 
   function answerGet(name: ApiName, params: Record<string, string>, q: URLSearchParams): unknown {
-    const limit = () => intParam(q, 'limit', 1, MAX_LIMIT) ?? DEFAULT_LIMIT[name] ?? 100;
-    switch (name) {
-      case 'status':
-        return backend.status();
-      case 'metricsRecent':
-        return backend.metricsRecent(intParam(q, 'window_s', 1, 86_400));
-      case 'incidentsRecent': {
-        const before = q.get('before_ts') ?? undefined;
-        if (before !== undefined && Number.isNaN(Date.parse(before))) throw new HttpError(400, 'before_ts must be an ISO timestamp');
-        return { incidents: backend.incidents(limit(), before) };
-      }
-      case 'incident': {
-        const found = backend.incident(params.id ?? '');
-        if (!found) throw new HttpError(404, `No incident ${params.id}`);
-        return found;
-      }
-      case 'routesStatus': {
-        const s = backend.status();
-        return { routes: s.routes, peers: s.peers ?? [], active_tier: s.active_tier ?? 'primary', last_switch: s.last_switch ?? null };
-      }
-      case 'bufferStatus':
-        return backend.status().buffer;
-      case 'agentsConsensus': {
-        const consensus = backend.status().consensus;
-        if (!consensus) throw new HttpError(503, 'The agents have not voted yet');
-        return consensus;
-      }
-      case 'gates':
-        return { gates: Object.values(backend.status().gates ?? {}) };
-      case 'auditRecent':
-        return { entries: backend.audit(limit()) };
-      case 'adviceList':
-        return { advice: backend.advice() };
-      case 'signalsHeld':
-        return { signals: backend.heldSignals(limit()) };
-      case 'deadLetters':
-        return { dead_letters: backend.deadLetters(limit()) };
-      case 'exportReport': {
-        const format = q.get('format') ?? 'markdown';
-        if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new HttpError(400, `format must be one of ${REPORT_FORMATS.join(', ')}`);
-        const file = backend.report(params.id ?? '', format as ReportFormat);
-        if (!file) throw new HttpError(404, `No incident ${params.id}`);
-        return file;
-      }
-      case 'control':
-        break;
-    }
-    throw new HttpError(404, `No API ${name}`);
+    const before = q.get('before_ts');
+    return answerRead(backend, name, {
+      id: params.id ?? '',
+      limit: intParam(q, 'limit', 1, MAX_LIMIT),
+      window_s: intParam(q, 'window_s', 1, 86_400),
+      ...(before !== null ? { before_ts: before } : {}),
+      ...(q.get('format') !== null ? { format: q.get('format') } : {}),
+    });
   }
 
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
@@ -264,23 +218,23 @@ function intParam(q: URLSearchParams, key: string, min: number, max: number): nu
   const raw = q.get(key);
   if (raw === null || raw === '') return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new HttpError(400, `${key} must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min) throw new ApiError(400, `${key} must be a whole number from ${min} to ${max}`);
   return Math.min(n, max);
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') throw new HttpError(415, 'Send the control as JSON (Content-Type: application/json)');
+  if (type !== 'application/json') throw new ApiError(415, 'Send the control as JSON (Content-Type: application/json)');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `The request is larger than ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES) throw new ApiError(413, `The request is larger than ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {
-    throw new HttpError(400, 'The request body is not valid JSON');
+    throw new ApiError(400, 'The request body is not valid JSON');
   }
 }

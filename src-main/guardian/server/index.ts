@@ -3,6 +3,7 @@
 // and stops it with itself.
 export { startConsoleServer, CONTROL_HTTP_STATUS, type ConsoleServer, type ConsoleServerOptions } from './console-server';
 export type { ConsoleBackend, PrometheusFigures } from './backend';
+export { answerRead, ApiError, MAX_LIMIT, type ReadInput } from './answer-read';
 export { GuardianConsole, GUARDIAN_VERSION, toContractIncident, type ConsoleSources, type ControlPlanePort, type ControlPlaneView, type FaultInjector } from './guardian-console';
 export { learningPort, toContractAdvice, type LearningPort } from './learning-port';
 export { ControlDesk, type Accepted, type ControlHandler, type ControlHandlers, type HandlerResult, type Refusal } from './control-desk';
