@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PeerClient } from '../src-main/sim/peer';
 import type { Envelope, SignalPayload } from '../src-shared/protocol';
 import { freePort, startGuardianProcess, writeConfig, type GuardianProcess } from '../e2e/support/guardian-process';
+import { until } from '../e2e/support/peers';
 
 interface Rig {
   guardian: GuardianProcess;
@@ -43,7 +44,7 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
   const sig = new PeerClient({ role: 'SIGNAL', tier: 'primary', node_id: 'bench-sig', dataDir: join(dir, 'sig'), paths: peerPaths, heartbeat_ms });
   ea.start();
   sig.start();
-  await until(() => ea.stats().active_path !== null && sig.stats().active_path !== null, 10_000);
+  await until(() => ea.stats().active_path !== null && sig.stats().active_path !== null, 10_000, 'both peers greeted');
   return {
     guardian, ea, sig, received, dir,
     async close() {
@@ -52,14 +53,6 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-export async function until(cond: () => boolean, timeout_ms: number): Promise<void> {
-  const t0 = performance.now();
-  while (!cond()) {
-    if (performance.now() - t0 > timeout_ms) throw new Error(`timed out after ${timeout_ms} ms`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
 }
 
 let nextId = 0;
@@ -128,7 +121,7 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
     const deliveredInWindow = r.received.length - startCount;
     const elapsed_s = (performance.now() - t0) / 1000;
     const cpu = { guardian_ms: cpuMsOf(r.guardian.child.pid) - guardianCpu0, peers_ms: (process.cpuUsage().user + process.cpuUsage().system) / 1000 - peersCpu0 };
-    await until(() => r.received.length >= sent.length, 60_000).catch(() => undefined);
+    await until(() => r.received.length >= sent.length, 60_000, 'every signal delivered').catch(() => undefined);
     const a = audit(sent, r.received);
     if (process.env.BENCH_DEBUG) process.stderr.write(`ea duplicates dropped ${r.ea.stats().duplicates_dropped}, gaps ${r.ea.stats().gaps_dropped}; sig resend timeouts ${r.sig.stats().resend_timeouts}; ea resend timeouts ${r.ea.stats().resend_timeouts}\n`);
     return {
@@ -159,7 +152,7 @@ export async function benchLatency(duration_ms = 5000, rate_per_s = 1000, dataPl
       }
       await new Promise((res) => setTimeout(res, 1));
     }
-    await until(() => r.received.length >= sent.length, 30_000).catch(() => undefined);
+    await until(() => r.received.length >= sent.length, 30_000, 'every signal delivered').catch(() => undefined);
     const lat = r.received.map((x) => x.at_ms - x.sent_ms);
     const echo = r.ea.stats().paths.find((p) => p.path === 'socket')?.rtt_ms_p99 ?? NaN;
     const a = audit(sent, r.received);
@@ -184,19 +177,19 @@ export async function benchFailover(cuts = 10): Promise<{ failover_gap_ms: numbe
     })();
     const gaps: number[] = [];
     for (let i = 0; i < cuts; i++) {
-      await until(() => r.ea.stats().active_path === 'socket' && r.sig.stats().active_path === 'socket', 10_000);
+      await until(() => r.ea.stats().active_path === 'socket' && r.sig.stats().active_path === 'socket', 10_000, 'both peers back on the socket');
       await new Promise((res) => setTimeout(res, 200));
       const from = r.received.length;
       const cut_ms = performance.now();
       r.ea.faults.dropPath('socket', 600);
       r.sig.faults.dropPath('socket', 600);
-      await until(() => r.received.slice(from).some((x) => x.path === 'pipe'), 10_000);
+      await until(() => r.received.slice(from).some((x) => x.path === 'pipe'), 10_000, 'a delivery on the pipe');
       const first = r.received.slice(from).find((x) => x.path === 'pipe')!;
       gaps.push(r2(first.at_ms - cut_ms));
     }
     sending = false;
     await sender;
-    await until(() => r.received.length >= sent.length, 30_000).catch(() => undefined);
+    await until(() => r.received.length >= sent.length, 30_000, 'every signal delivered').catch(() => undefined);
     const a = audit(sent, r.received);
     return { failover_gap_ms: pct(gaps, 50), failover_gaps_ms: gaps, lost: a.lost, duplicated: a.duplicated };
   } finally {
