@@ -10,6 +10,8 @@ import { distNativeDir } from './electron-native';
 
 const root = join(import.meta.dirname, '..');
 const TARGET = { platform: 'win32' as const, arch: 'x64' };
+/** Debian's wine64 package puts its loader here, off the PATH. */
+const DEBIAN_WINE = '/usr/lib/wine/wine64';
 
 const installed = (name: string) => existsSync(join(root, 'node_modules', name, 'package.json'));
 const has = (cmd: string) => spawnSync(process.platform === 'win32' ? 'where' : 'sh', process.platform === 'win32' ? [cmd] : ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -26,7 +28,7 @@ export function distProblems(): string[] {
   if (!installed(`@koromix/koffi-${TARGET.platform}-${TARGET.arch}`)) {
     p.push(`koffi's Windows binary is not installed: npm install --no-save --force @koromix/koffi-${TARGET.platform}-${TARGET.arch}@${versionOf('koffi')}`);
   }
-  if (process.platform !== 'win32' && !has('wine') && !has('wine64')) p.push('building a Windows installer off Windows needs `wine` on the PATH (electron-builder runs rcedit and NSIS under it), or run this on Windows');
+  if (process.platform !== 'win32' && !has('wine') && !has('wine64') && !existsSync(DEBIAN_WINE)) p.push('building a Windows installer off Windows needs `wine` on the PATH (electron-builder runs rcedit and NSIS under it), or run this on Windows');
   return p;
 }
 
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     console.error('dist:win: also needs the internet: electron-builder downloads Electron for Windows, and better-sqlite3 is fetched prebuilt for it.');
     process.exit(1);
   }
+  if (process.platform !== 'win32' && !has('wine64') && existsSync(DEBIAN_WINE)) process.env.PATH = `${process.env.PATH ?? ''}:/usr/lib/wine`;
   const target = { electron: versionOf('electron'), ...TARGET };
   const native = await buildDesktopApp(root, target, distNativeDir(root, target));
   if (!native.ok) throw new Error(native.reason);

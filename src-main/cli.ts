@@ -9,6 +9,9 @@ import {
 } from './guardian';
 import { formatStatusLine } from './status-line';
 
+/** How long `serve` waits on SIGINT/SIGTERM for peers to acknowledge what is queued (the rest is resent after the next start). */
+const FLUSH_ON_STOP_MS = 1000;
+
 const USAGE = `Guardian: the control plane of an MT4 trading workstation.
 
 Usage:
@@ -93,6 +96,9 @@ async function serve(args: string[]): Promise<number> {
     stopping = true;
     out(`guardian: ${signal}: stopping (flushing the store)`);
     if (statusTimer) clearInterval(statusTimer);
+    // As the desktop app: no new connections, a moment for the open sessions to take what is queued.
+    guardian.stopIntake();
+    for (const until = Date.now() + FLUSH_ON_STOP_MS; guardian.status().buffer.depth > 0 && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
     await demo?.stop();
     await guardian.dispose();
     resolveExit(0);

@@ -3,20 +3,9 @@
 // app.ts serves the bytes with the CSP header.
 import { extname, join, normalize, sep } from 'node:path';
 import { APP_HOST, APP_PAGE, APP_SCHEME } from './app-url';
+import { CONSOLE_CONTENT_TYPES } from '../../src-shared/content-types';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-};
+const TYPES = CONSOLE_CONTENT_TYPES;
 
 export type AppFile = { file: string; contentType: string } | { refused: string };
 

@@ -3,12 +3,11 @@
 // and the headless service host the same object.
 import { createHmac } from 'node:crypto';
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
-import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { HmacFn, PathName } from '../../src-shared/protocol';
 import { systemClock, type Clock } from './clock';
 import { pipeAddress, resolveInDataDir, type GuardianConfig } from './config';
-import { listenPipe, listenSocket, SpoolDir, type Listener } from './paths';
+import { listenPipe, listenSocket, SpoolDir, type Listener, type StreamSocket } from './paths';
 import { acceptConnection, Router, SpoolLink, type PathHealth } from './router';
 import { GroupCommit, integrityCheck, openDatabase, type Db } from './store';
 import { IncidentLog } from './incidents';
@@ -33,7 +32,15 @@ export interface GuardianDeps {
    * tests see the bare router; `guardian serve` turns it on.
    */
   control?: boolean | ControlPlaneSettings;
+  /**
+   * Serves the pipe path instead of Node's listener: the desktop app on Windows passes the native
+   * secure pipe (guardian/native listenSecurePipe), whose ACL admits only this user and SYSTEM.
+   * Resolving null (the library is missing) falls back to Node's listener.
+   */
+  pipeListener?: PipeListenerFactory;
 }
+
+export type PipeListenerFactory = (address: string, onConnection: (s: StreamSocket) => void) => Promise<Listener | null>;
 
 export interface PeerStatus {
   node_id: string;
@@ -77,6 +84,11 @@ export interface Guardian {
   /** Outcomes of degrade episodes and repairs, and threshold advice (applied only by an operator). */
   readonly learning: Learning;
   status(): DataPlaneStatus;
+  /**
+   * The first step of a graceful stop: the socket and pipe take no new connections; sessions
+   * already open stay up, so the outbox can still be flushed before dispose().
+   */
+  stopIntake(): void;
   integrity(): string;
   dispose(): Promise<void>;
 }
@@ -110,6 +122,9 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
   };
 
   const listeners: Listener[] = [];
+  const onPipe = (s: StreamSocket) => acceptConnection(router, s, 'pipe', linkSettings);
+  const listenPipePath = async (): Promise<Listener> =>
+    (await deps.pipeListener?.(pipeAddress(config, deps.dataDir), onPipe)) ?? listenPipe(pipeAddress(config, deps.dataDir), onPipe);
   const timers: { dispose(): void }[] = [];
   let spool: SpoolLink | undefined;
   let spoolDir: SpoolDir | undefined;
@@ -118,7 +133,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
       listeners.push(await listenSocket(config.paths.socket.host, config.paths.socket.port, (s) => acceptConnection(router, s, 'socket', linkSettings)));
     }
     if (config.paths.pipe.enabled) {
-      listeners.push(await listenPipe(pipeAddress(config, deps.dataDir), (s) => acceptConnection(router, s, 'pipe', linkSettings)));
+      listeners.push(await listenPipePath());
     }
     if (config.paths.spool.enabled) {
       const dir = new SpoolDir(resolveInDataDir(deps.dataDir, config.paths.spool.dir), 'guardian');
@@ -169,11 +184,10 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     const i = listeners.findIndex((l) => l.path === path);
     if (i < 0) throw new Error(`the ${path} path is not enabled`);
     const old = listeners[i]!;
-    retired.push(new Promise((r) => old.server.once('close', r)));
-    old.server.close();
+    retired.push(old.stopAccepting());
     const listen = () => path === 'socket'
-      ? listenSocket(config.paths.socket.host, port ?? Number(old.address.split(':').pop()), (s: Socket) => acceptConnection(router, s, 'socket', linkSettings))
-      : listenPipe(pipeAddress(config, deps.dataDir), (s: Socket) => acceptConnection(router, s, 'pipe', linkSettings));
+      ? listenSocket(config.paths.socket.host, port ?? Number(old.address.split(':').pop()), (s) => acceptConnection(router, s, 'socket', linkSettings))
+      : listenPipePath();
     let fresh: Listener | undefined;
     for (let attempt = 0; !fresh; attempt++) {
       try {
@@ -305,6 +319,9 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     control,
     learning,
     integrity: () => integrityCheck(db),
+    stopIntake() {
+      for (const l of listeners) void l.stopAccepting();
+    },
     status(): DataPlaneStatus {
       const now = clock.now_ms();
       const peers = [...router.peers.values()].map((peer): PeerStatus => ({
@@ -348,7 +365,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
       consoleBackend.dispose();
       control?.dispose();
       for (const t of timers) t.dispose();
-      for (const l of listeners) l.server.close();
+      for (const l of listeners) void l.stopAccepting();
       router.dispose();
       spool?.close('Guardian stopping');
       commit.dispose(); // the last batch is stored before the database closes

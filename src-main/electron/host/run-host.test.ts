@@ -104,4 +104,26 @@ describe('the control-plane host', () => {
     const report = await client.shutdown(500);
     expect(report?.steps.map((x) => x.name)).toEqual(['stop taking new work', 'flush the outbox', 'stop the simulator', 'close the database']);
   });
+
+  it('on Windows offers Guardian the native secure pipe, and without the library says the pipe keeps the default ACL and why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guardian-host-win-'));
+    dirs.push(dir);
+    const ports = inProcessPorts();
+    let offered = false;
+    runControlPlaneHost(ports.host, {
+      platform: 'win32', consoleApi: consoleApiOf, loadNative: () => unavailableNativeBridge('gb_bridge.dll is not in resources'),
+      startGuardian: async (o, extras) => {
+        offered = !!extras?.pipeListener;
+        return { guardian: await createGuardian(configForTests((c) => void (c.paths.spool.enabled = false)), { dataDir: o.dataDir, ...extras }) };
+      },
+    });
+    const client = new ControlPlaneClient(ports.main, { dataDir: join(dir, 'g') }, { call_timeout_ms: 5000 });
+    const s = await new Promise<HostState>((r) => client.onState((x) => x.phase !== 'starting' && r(x)));
+    expect(offered).toBe(true);
+    expect(s.phase === 'ready' && s.ready.secure_pipe).toBe(
+      "the pipe uses Node's default ACL (every local account may open it): the native bridge is not available: gb_bridge.dll is not in resources",
+    );
+    expect(s.phase === 'ready' && Object.keys(s.ready.listening).sort()).toEqual(['pipe', 'socket']);
+    await client.shutdown(100);
+  });
 });

@@ -3,8 +3,8 @@
 // flush the outbox, close the database). Plain Node, no Electron: the same code runs in a
 // utility process (utility-entry.ts) and in the main process (--in-process), and in tests.
 import { join } from 'node:path';
-import { ConfigError, createGuardian, loadGuardianConfig, type Guardian } from '../../guardian';
-import { loadNativeBridge, type NativeBridge } from '../../guardian/native';
+import { ConfigError, createGuardian, loadGuardianConfig, type Guardian, type PipeListenerFactory } from '../../guardian';
+import { loadNativeBridge, securePipeListenerFactory, type NativeBridge } from '../../guardian/native';
 import { runShutdown, waitForEmptyOutbox, type ShutdownReport } from '../shutdown';
 import { consoleApiOf, type ConsoleApi } from './console-api';
 import { parseToHost, type FromHost, type HostOptions } from './messages';
@@ -20,16 +20,25 @@ export interface Started {
   beside?: { stop(): Promise<void> };
 }
 
+/** What the host gives Guardian beyond its options: the pipe path's listener on Windows. */
+export interface StartExtras {
+  pipeListener?: PipeListenerFactory;
+}
+
 export interface HostDeps {
-  startGuardian(options: HostOptions): Promise<Started>;
+  startGuardian(options: HostOptions, extras?: StartExtras): Promise<Started>;
   consoleApi(guardian: Guardian): { api: ConsoleApi; served: boolean };
   loadNative(options: HostOptions): NativeBridge;
   platform: NodeJS.Platform;
 }
 
 export const defaultHostDeps: HostDeps = {
-  startGuardian: async (o) => {
-    const guardian = await createGuardian(loadGuardianConfig(o.configFile), { dataDir: o.dataDir, demo: o.demo ?? false });
+  startGuardian: async (o, extras = {}) => {
+    // As `guardian serve`: the whole control plane (pulse, gates, modes, repairs) beside the data plane.
+    const guardian = await createGuardian(loadGuardianConfig(o.configFile), {
+      dataDir: o.dataDir, demo: o.demo ?? false, control: true,
+      ...(extras.pipeListener ? { pipeListener: extras.pipeListener } : {}),
+    });
     if (!o.demo) return { guardian };
     // As `guardian serve --demo`: the MT4 simulator beside Guardian, faults injected from the console.
     try {
@@ -66,8 +75,13 @@ export function runControlPlaneHost(port: HostPort, deps: HostDeps = defaultHost
 
   const start = async (options: HostOptions): Promise<boolean> => {
     const native = deps.loadNative(options);
+    let pipeNote = securePipeNote(deps.platform);
+    // On Windows the pipe is the native secure pipe; if it cannot be made, Node's listener serves it and the log says why.
+    const pipeListener = deps.platform === 'win32'
+      ? securePipeListenerFactory(native, (why) => (pipeNote = `the pipe uses Node's default ACL (every local account may open it): ${why}`), { platform: deps.platform })
+      : undefined;
     try {
-      ({ guardian, beside } = await deps.startGuardian(options));
+      ({ guardian, beside } = await deps.startGuardian(options, pipeListener ? { pipeListener } : {}));
     } catch (err) {
       const exit_code = err instanceof ConfigError ? EXIT_CONFIG : 1;
       port.post({ kind: 'failed', error: (err as Error).message, exit_code });
@@ -82,7 +96,7 @@ export function runControlPlaneHost(port: HostPort, deps: HostDeps = defaultHost
       listening: guardian.listening,
       console_api: found.served,
       native: { available: native.available, reason: native.reason },
-      secure_pipe: securePipeNote(deps.platform),
+      secure_pipe: pipeNote,
     });
     return true;
   };
@@ -104,9 +118,8 @@ export function runControlPlaneHost(port: HostPort, deps: HostDeps = defaultHost
         timeout_ms: 2000,
         run: async () => {
           unsubscribe();
-          const intake = (g as Guardian & { stopIntake?: () => Promise<void> | void }).stopIntake;
-          if (intake) await intake.call(g);
-          return intake ? 'console calls refused; paths take no new connections' : 'console calls refused (the control plane has no stopIntake(): its paths stay open until it closes)';
+          g.stopIntake();
+          return 'console calls refused; paths take no new connections (open sessions stay up to flush)';
         },
       },
       { name: 'flush the outbox', timeout_ms: flush_ms + 1000, run: () => waitForEmptyOutbox(() => g.status().buffer.depth, flush_ms) },
@@ -154,6 +167,5 @@ export function runControlPlaneHost(port: HostPort, deps: HostDeps = defaultHost
 /** How the pipe path is protected here, for the log and the report. */
 export function securePipeNote(platform: NodeJS.Platform): string {
   if (platform !== 'win32') return 'the pipe path is a Unix socket in the data dir (protected by the folder)';
-  // listenSecurePipe (guardian/native) is ready; createGuardian does not yet take a pipe listener.
-  return "the pipe uses Node's default ACL: createGuardian has no hook for the native secure pipe yet";
+  return 'the pipe admits only this user and SYSTEM, no remote clients (native secure pipe)';
 }

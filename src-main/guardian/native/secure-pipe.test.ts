@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { GB_ERROR } from './koffi-api';
 import { unavailable } from './native-bridge';
 import { PipeSocket, type PipeRead } from './pipe-socket';
-import { listenSecurePipe, type PipeServerCalls } from './secure-pipe';
+import { listenSecurePipe, securePipeListenerFactory, type PipeServerCalls } from './secure-pipe';
 
 /** A pipe server in memory: `connect()` plays a client, with what it sent and what it got. */
 function fakePipeServer() {
@@ -128,5 +128,39 @@ describe('the secure pipe server', () => {
     await closed;
     expect(client.closedByServer()).toBe(true);
     await listener.close();
+  });
+
+  it('stopAccepting() takes no new client but leaves the open stream up until its client leaves', async () => {
+    const { fake, listener, client, socket } = await oneClient('p');
+    const received: string[] = [];
+    socket.on('data', (d: Buffer) => received.push(d.toString()));
+    let stopped = false;
+    const stopping = listener.stopAccepting().then(() => (stopped = true));
+    await until(() => { try { fake.connect(); return false; } catch { return true; } }, 'refusing new clients');
+    client.send('STILL HERE');
+    await until(() => received.join('') === 'STILL HERE', 'the open stream still carrying bytes');
+    expect(stopped).toBe(false);
+    client.leave();
+    await stopping;
+    expect(stopped).toBe(true);
+  });
+});
+
+describe("createGuardian's pipe hook from the secure pipe", () => {
+  it('gives a pipe Listener on Windows with the library', async () => {
+    const fake = fakePipeServer();
+    const declined: string[] = [];
+    const listen = securePipeListenerFactory(unavailable('x'), (why) => declined.push(why), { platform: 'win32', calls: fake.calls });
+    const l = await listen('\\\\.\\pipe\\guardian-bridge', () => {});
+    expect(l).toMatchObject({ path: 'pipe', address: '\\\\.\\pipe\\guardian-bridge' });
+    expect(declined).toEqual([]);
+    await l!.close();
+  });
+
+  it("resolves null with the reason where it cannot be made, so Guardian keeps Node's listener", async () => {
+    const declined: string[] = [];
+    const listen = securePipeListenerFactory(unavailable('the bridge library is not built'), (why) => declined.push(why), { platform: 'win32' });
+    expect(await listen('\\\\.\\pipe\\guardian-bridge', () => {})).toBeNull();
+    expect(declined).toEqual(['the native bridge is not available: the bridge library is not built']);
   });
 });

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { callAsync, GB_ERROR, type PipeCalls } from './koffi-api';
 import { errorName, type NativeBridge } from './native-bridge';
 import { PipeSocket, type PipeRead } from './pipe-socket';
+import type { Listener } from '../paths';
 
 /** The pipe server's calls as promises: the koffi binding, or a fake in tests. */
 export interface PipeServerCalls {
@@ -24,6 +25,9 @@ export interface SecurePipeListener {
   readonly address: string;
   /** The DACL as SDDL, e.g. `D:P(A;;GA;;;SY)(A;;GA;;;S-1-5-21-...)`. */
   security(): string | null;
+  /** Takes no new clients; the open ones stay up. Resolves once the last has closed. */
+  stopAccepting(): Promise<void>;
+  /** Takes no new clients and closes the open ones. */
   close(): Promise<void>;
 }
 
@@ -81,16 +85,24 @@ export async function listenSecurePipe(
       onConnection(socket);
     }
   })();
+  const stopAccepting = async () => {
+    if (open) {
+      open = false;
+      calls.close(server); // wakes the blocked accept
+    }
+    await accepting;
+    await Promise.all([...sockets].map((s) => new Promise((r) => s.once('close', r))));
+  };
   return {
     ok: true,
     listener: {
       address,
       security: () => calls.security(server),
+      stopAccepting,
       async close() {
-        open = false;
-        calls.close(server); // wakes the blocked accept
-        await accepting;
+        const ended = stopAccepting();
         for (const s of sockets) s.destroy();
+        await ended;
       },
     },
   };
@@ -116,5 +128,26 @@ export function koffiPipeCalls(bridge: NativeBridge, pipe: PipeCalls): PipeServe
     },
     close: (handle) => void pipe.close(handle),
     errorName: name,
+  };
+}
+
+/**
+ * createGuardian's pipe hook (GuardianDeps.pipeListener) served by listenSecurePipe. Where the
+ * secure pipe cannot be made (not Windows, no library, name taken) it says why through
+ * `declined` and resolves null, so Guardian keeps Node's own listener: never a pipe-less start.
+ */
+export function securePipeListenerFactory(
+  bridge: NativeBridge,
+  declined: (reason: string) => void,
+  options: { platform?: NodeJS.Platform; calls?: PipeServerCalls } = {},
+): (address: string, onConnection: (socket: Duplex) => void) => Promise<Listener | null> {
+  return async (address, onConnection) => {
+    const name = address.replace(/^\\\\\.\\pipe\\/, '');
+    const r = await listenSecurePipe(bridge, name, onConnection, options);
+    if (!r.ok) {
+      declined(r.reason);
+      return null;
+    }
+    return { path: 'pipe', address: r.listener.address, stopAccepting: r.listener.stopAccepting, close: r.listener.close };
   };
 }

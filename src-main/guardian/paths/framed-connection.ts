@@ -1,9 +1,20 @@
 // One stream connection (TCP socket, named pipe or Unix domain socket) carrying frames of
 // PROTOCOL.md section 2: decodes what arrives, corks what leaves, and watches for a peer
 // that stalls mid-frame.
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { FrameDecoder } from '../../../src-shared/protocol';
 import type { PathName } from '../../../src-shared/protocol';
+
+/**
+ * What a connection needs of its stream: a net.Socket, or the native secure pipe's stream on
+ * Windows (guardian/native PipeSocket), which has no address and no Nagle to turn off.
+ */
+export type StreamSocket = Duplex & {
+  remoteAddress?: string;
+  remotePort?: number;
+  setNoDelay?(noDelay: boolean): unknown;
+  destroySoon?(): void;
+};
 
 export interface ConnectionHandlers {
   onFrame(body: Uint8Array): void;
@@ -32,7 +43,7 @@ export class FramedConnection {
   framesOut = 0;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: StreamSocket,
     readonly path: PathName,
     private readonly opts: ConnectionOptions,
     private readonly handlers: ConnectionHandlers,

@@ -1,3 +1,3 @@
-export { FramedConnection, type ConnectionHandlers, type ConnectionOptions } from './framed-connection';
+export { FramedConnection, type ConnectionHandlers, type ConnectionOptions, type StreamSocket } from './framed-connection';
 export { listenSocket, listenPipe, ListenError, type Listener } from './listeners';
 export { SpoolDir, type SpoolHeartbeat, type SpoolSide } from './spool-dir';

@@ -8,7 +8,12 @@ import type { PathName } from '../../../src-shared/protocol';
 export interface Listener {
   path: PathName;
   address: string;
-  server: Server;
+  /**
+   * Stops taking new connections at once; sessions already open stay up (they may still flush).
+   * Resolves once the last of them has ended.
+   */
+  stopAccepting(): Promise<void>;
+  /** Stops accepting and resolves once every session has ended. */
   close(): Promise<void>;
 }
 
@@ -45,12 +50,13 @@ function listen(path: PathName, start: (s: Server) => void, address: string, onC
     server.once('listening', () => {
       const a = server.address();
       const actual = typeof a === 'object' && a ? `${a.address}:${a.port}` : address;
-      resolve({
-        path,
-        address: actual,
-        server,
-        close: () => new Promise<void>((r) => server.close(() => r())),
-      });
+      // One close for both calls: the server's 'close' comes once its last session has ended.
+      const closed = new Promise<void>((r) => server.once('close', () => r()));
+      const stopAccepting = () => {
+        if (server.listening) server.close();
+        return closed;
+      };
+      resolve({ path, address: actual, stopAccepting, close: stopAccepting });
     });
     start(server);
   });

@@ -1,11 +1,10 @@
 // Wires a freshly accepted connection to the router through a StreamLink.
-import type { Socket } from 'node:net';
 import type { PathName } from '../../../src-shared/protocol';
-import { FramedConnection } from '../paths';
+import { FramedConnection, type StreamSocket } from '../paths';
 import type { Router } from './router';
 import { StreamLink, type LinkSettings } from './stream-link';
 
-export function acceptConnection(router: Router, socket: Socket, path: PathName, settings: LinkSettings & { max_frame_bytes: number; frame_timeout_ms: number }): StreamLink {
+export function acceptConnection(router: Router, socket: StreamSocket, path: PathName, settings: LinkSettings & { max_frame_bytes: number; frame_timeout_ms: number }): StreamLink {
   // The connection's handlers reach the link made just after it.
   const ref: { link?: StreamLink } = {};
   const conn = new FramedConnection(socket, path, { maxFrameBytes: settings.max_frame_bytes, frameTimeout_ms: settings.frame_timeout_ms }, {
