@@ -30,4 +30,16 @@ export interface GateDetail {
   weight: number;
   key_metrics: KeyMetric[];
   failing: FailingConstraint[];
+  /**
+   * Constraints that could not be judged (a variable has no value): they score below a pass, so a
+   * gate can be amber with nothing failing; the card says which and what is missing.
+   */
+  unknown?: UnknownConstraint[];
+}
+
+export interface UnknownConstraint {
+  id: string;
+  /** The variables that had no value. */
+  missing: string[];
+  explanation: string;
 }

@@ -108,6 +108,7 @@ export function buildStatus(s: StatusInput): ControlStatus {
         ...(m.budget !== undefined ? { budget: m.budget } : {}), label: LABELS.get(m.name) ?? m.name,
       })),
       failing: (score?.failing ?? []).map((r) => failingOf(r, s.describe)),
+      unknown: (score?.unknown ?? []).map((r) => ({ id: r.id, missing: r.missing ?? [], explanation: r.explanation })),
     };
   }
 

@@ -58,4 +58,18 @@ describe('GateCard', () => {
     render(<GateCard name="market_quality" score={94} detail={{ ...detail, name: 'market_quality', failing: [] }} spark={false} />);
     expect(screen.getByText('All constraints pass')).toBeTruthy();
   });
+
+  it('does not call a gate clean when constraints could not be judged: it names what is missing', () => {
+    render(<GateCard name="market_quality" score={84} detail={{
+      ...detail, name: 'market_quality', failing: [],
+      unknown: [{ id: 'spread_vs_normal', missing: ['normal_spread_pips'], explanation: 'missing normal_spread_pips' }],
+    }} spark={false} />);
+    expect(screen.queryByText('All constraints pass')).toBeNull();
+    expect(screen.getByText(/1 constraint not judged: no Normal spread/)).toBeTruthy();
+  });
+
+  it("shows a metric in words, with the variable's name in the tooltip", () => {
+    render(<GateCard name="broker_connectivity" score={92} detail={{ ...detail, key_metrics: [{ name: 'p95_bridge_latency_ms', value: 13, unit: 'ms', label: 'p95' }] }} spark={false} />);
+    expect(screen.getByText('Bridge latency p95').getAttribute('title')).toBe('p95_bridge_latency_ms');
+  });
 });

@@ -8,6 +8,7 @@ import { StateTag } from '../../ui/StateTag';
 import { fmtNum } from '../../ui/format';
 import { SCORE_OK, SCORE_WATCH, SCORE_WORD, scoreTone } from '../../ui/tone';
 import { GATE_SHORT, GATE_WORDS } from '../situation/situation';
+import { metricTitle } from './metric-names';
 import './gates.css';
 
 export interface GateCardProps {
@@ -21,6 +22,7 @@ export interface GateCardProps {
 export function GateCard({ name, score, detail, spark = true }: GateCardProps) {
   const tone = scoreTone(score);
   const failing = detail?.failing ?? [];
+  const unknown = detail?.unknown ?? [];
   return (
     <article className={`gate-card tone-${tone}`} data-tone={tone} aria-label={`${GATE_WORDS[name]}: ${fmtNum(score, 1)}, ${SCORE_WORD[tone]}`}>
       <header className="gate-head">
@@ -35,7 +37,7 @@ export function GateCard({ name, score, detail, spark = true }: GateCardProps) {
         <dl className="gate-metrics">
           {detail.key_metrics.map((m) => (
             <div key={m.name}>
-              <dt>{m.name}</dt>
+              <dt title={m.name}>{metricTitle(m.name)}</dt>
               <dd><Num value={m.value} unit={m.unit} label={m.label} budget={m.budget} /></dd>
             </div>
           ))}
@@ -45,7 +47,7 @@ export function GateCard({ name, score, detail, spark = true }: GateCardProps) {
         <ul className="gate-failing" aria-label="Failing constraints">
           {failing.map((c) => (
             <li key={c.id} className={`sev-${c.severity}`} title={c.explanation}>
-              <span className="fc-id"><Icon name={c.severity === 'critical' ? 'fail' : 'warn'} size={11} />{c.id}</span>
+              <span className="fc-id" title={`${c.id}: ${c.explanation}`}><Icon name={c.severity === 'critical' ? 'fail' : 'warn'} size={11} />{c.id}</span>
               <span className="fc-val">
                 <Num value={c.value} unit={c.unit ?? ''} label={c.explanation} budget={c.limit} budgetWord="limit" />
                 <span className="fc-limit"> / {fmtNum(c.limit)}</span>
@@ -53,6 +55,12 @@ export function GateCard({ name, score, detail, spark = true }: GateCardProps) {
             </li>
           ))}
         </ul>
+      ) : unknown.length > 0 ? (
+        // Not judged is not passed: an amber card with nothing failing says what it cannot see.
+        <p className="gate-unknown" title={unknown.map((u) => `${u.id}: ${u.explanation}`).join('\n')}>
+          <Icon name="circle" size={11} />
+          {unknown.length === 1 ? '1 constraint' : `${unknown.length} constraints`} not judged: no {[...new Set(unknown.flatMap((u) => u.missing))].map(metricTitle).join(', ') || 'data'}
+        </p>
       ) : (
         <p className="gate-clear"><Icon name={detail ? 'check' : 'circle'} size={11} />{detail ? 'All constraints pass' : 'No constraint detail'}</p>
       )}
