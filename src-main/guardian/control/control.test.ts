@@ -209,6 +209,27 @@ describe('the control plane on a data plane with no peers (ManualClock)', () => 
     expect(again.recentEvents().some((e) => /restored: mode DEGRADED.EXEC/.test(e.text))).toBe(true);
   });
 
+  it('shows "drain buffer first" while it holds entries, and no burn rate while nothing can be judged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guardian-cp-'));
+    dirs.push(dir);
+    const clock = new ManualClock({ now_ms: 1000, wall_ms: Date.UTC(2026, 0, 6, 9) });
+    const cp = start(dir, clock);
+    cp.pulseNow();
+    expect(cp.controlStatus().controls?.drain_buffer_first).toBe(false);
+    expect(cp.controlStatus().slo?.error_budget_burn).toBeNull();
+    cp.holdEntries('alice', 'let the queue empty', { untilDrained: true });
+    expect(cp.controlStatus().controls).toMatchObject({ entries_held: true, drain_buffer_first: true });
+    clock.advance(250);
+    cp.pulseNow(); // the buffer is empty: the hold lifts itself
+    expect(cp.controlStatus().controls).toMatchObject({ entries_held: false, drain_buffer_first: false });
+    // No EA: the bridge cannot be seen, which is not judged (the burn is never invented from nothing).
+    for (let i = 0; i < 4 * 61; i++) {
+      clock.advance(250);
+      cp.pulseNow();
+    }
+    expect(cp.controlStatus().slo?.error_budget_burn).toBeNull();
+  });
+
   it('reloads its configuration, refusing a bad file and keeping the one in force', () => {
     const dir = mkdtempSync(join(tmpdir(), 'guardian-cp-'));
     dirs.push(dir);

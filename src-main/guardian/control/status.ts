@@ -31,7 +31,9 @@ export interface StatusInput {
   clock: Clock;
   pulse_ms: number;
   heldOutcomes: { held: number; released: number; expired: number; refused: number };
-  operatorHold: { by: string; reason: string } | null;
+  operatorHold: { by: string; reason: string; untilDrained?: boolean } | null;
+  /** The bridge's error-budget burn rate (control/error-budget), null until a minute was judged. */
+  error_budget_burn?: number | null;
   name: string;
   entries: 'pass' | 'hold' | 'refuse';
   /** A constraint's next step and description, from the repository. */
@@ -173,7 +175,7 @@ export function buildStatus(s: StatusInput): ControlStatus {
     : null;
   const controls: ControlsState = {
     entries_held: s.operatorHold !== null,
-    drain_buffer_first: false,
+    drain_buffer_first: s.operatorHold?.untilDrained ?? false,
     kill_switch_engaged: state.pin?.mode === 'SAFE_MODE',
     pinned_mode: state.pin?.mode ?? null,
     forced_path: ea?.forced_path ?? null,
@@ -185,7 +187,7 @@ export function buildStatus(s: StatusInput): ControlStatus {
     spread_pips: finite(v('spread_pips')),
     spread_normal_pips: finite(v('normal_spread_pips')),
     slippage_bps: finite(v('slippage_bps')),
-    error_budget_burn: null,
+    error_budget_burn: s.error_budget_burn ?? null,
   };
 
   // ---- the control plane's own detail
