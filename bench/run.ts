@@ -9,6 +9,8 @@ import { benchDsl } from './dsl';
 import { benchDurable, benchFailover, benchLatency } from './durable';
 import { benchNative } from './native';
 import { benchPulse } from './pulse';
+import { benchFenceCost, benchTakeover } from './takeover';
+import { benchMirrorCost } from './mirror';
 import { benchUi } from './ui';
 
 const only = process.argv[2];
@@ -55,6 +57,15 @@ await step('codec', () => ({ ...benchCodec(1000) }) as Record<string, unknown>);
 await step('dsl', () => ({ ...benchDsl(1500) }) as Record<string, unknown>);
 // The console in Chromium (bench/ui.ts): status to DOM at 10 updates/s with 2,000 incidents, and first load.
 await step('ui', async () => ({ ...(await benchUi()) }));
+// Active/standby (issue 7): kill -9 of the active -> the standby delivering, median of 10; and the fence's cost.
+await step('takeover', async () => {
+  const r = await benchTakeover(10);
+  tally({ lost: r.takeover_lost, duplicated: r.takeover_duplicated });
+  return { ...r, ...benchFenceCost() };
+});
+
+// The store mirror (issue 7): the group commit's rows per second with and without it.
+await step('mirror', async () => ({ ...(await benchMirrorCost()) }));
 
 results.lost = lost;
 results.duplicated = duplicated;

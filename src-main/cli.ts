@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   ConfigError, createGuardian, defaultDataDir, loadGuardianConfig, DEFAULT_CONFIG_FILE, DEFAULT_WEB_ROOT, WEB_BUILD_COMMAND, webBuilt, type Guardian,
+  refuseIfAnotherIsActive, stepDownOnLoss, waitForLease, type Leadership,
+  assertConfigFiles, defaultConfigFiles, manifestLine,
 } from './guardian';
 import { formatStatusLine } from './status-line';
 
@@ -19,9 +21,20 @@ Usage:
       Run the control plane headless, with its console at http://127.0.0.1:8787/?token=...
       (api in the config). --demo starts the MT4 simulator beside it. --data-plane-only runs
       the paths and the router without the pulse and mode manager (benchmarks, diagnosis).
+      --standby (or ha.enabled in the config): active/standby on a shared data dir; waits while
+      another instance holds the lease, takes over when it lapses. Exit 3: lost the lease, stepped down.
   guardian sim [options]      Run the MT4 simulator (an EA and signal services); see guardian sim --help.
   guardian verify-log [--data-dir DIR | --file FILE] [--json]
       Check the incident log's hash chain. Exit 0 ok, 1 problems (listed), 2 usage.
+  guardian restore --from-mirror | --snapshot FILE [--data-dir DIR] [--config FILE] [--force]
+      With Guardian stopped: rebuild the database from the mirror (when it is lost or fails
+      integrity_check), or put a snapshot in its place. The replaced file is set aside, never deleted.
+  guardian snapshot [--data-dir DIR] [--config FILE]
+      A compressed, verified snapshot of the database now (into durability.snapshots.dir).
+  guardian status [--data-dir DIR] [--json] [--watch]
+      The status file Guardian rewrites every second, with its age.
+  guardian status-console [--data-dir DIR] [--port N]
+      The console, read-only, from the status file: for when the service does not answer.
   guardian help               This text.
 `;
 
@@ -37,6 +50,16 @@ export async function main(argv: string[]): Promise<number> {
     case 'verify-log': {
       const { verifyLogCommand } = await import('./guardian/incidents');
       return verifyLogCommand(rest, { defaultDataDir: defaultDataDir() });
+    }
+    case 'restore':
+    case 'snapshot': {
+      const { restoreCommand, snapshotCommand } = await import('./guardian/durability');
+      return (command === 'restore' ? restoreCommand : snapshotCommand)(rest, { defaultDataDir: defaultDataDir() });
+    }
+    case 'status':
+    case 'status-console': {
+      const { statusCommand, statusConsoleCommand } = await import('./guardian/status-console');
+      return (command === 'status' ? statusCommand : statusConsoleCommand)(rest, { defaultDataDir: defaultDataDir() });
     }
     case undefined:
     case 'help':
@@ -61,6 +84,7 @@ async function serve(args: string[]): Promise<number> {
         demo: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         'data-plane-only': { type: 'boolean', default: false },
+        standby: { type: 'boolean', default: false },
       },
       strict: true,
     }).values;
@@ -72,10 +96,25 @@ async function serve(args: string[]): Promise<number> {
   const dataDir = resolve(opts['data-dir'] ?? defaultDataDir());
   if (opts.demo) buildConsoleIfMissing();
   let guardian: Guardian;
+  let leadership: Leadership | null = null;
   try {
+    // Issue 6: every file in config/ is checked (schemas, ranges, cross-field rules) before anything starts.
+    assertConfigFiles(defaultConfigFiles(configFile));
+    const config = loadGuardianConfig(configFile);
+    // Issue 7: active/standby. Nothing that writes or binds is built before this instance holds the lease.
+    if (opts.standby || config.ha?.enabled) {
+      leadership = await waitForLease(config, dataDir, { say: (s) => process.stdout.write(s + '\n'), quiet: opts.quiet });
+      if (!leadership) return 0;
+    } else refuseIfAnotherIsActive(config, dataDir); // never unfenced beside an active instance
     // control: the control plane (issue 3) runs beside the data plane.
-    guardian = await createGuardian(loadGuardianConfig(configFile), { dataDir, demo: opts.demo, control: !opts['data-plane-only'] });
+    guardian = await createGuardian(config, {
+      dataDir, demo: opts.demo, control: !opts['data-plane-only'], ...(leadership ? { leadership } : {}),
+      // Issue 6: the run manifest's facts, and the watch that keeps the last good configuration on a bad edit.
+      configFile, watchConfig: true,
+      flags: { config: configFile, data_dir: dataDir, demo: opts.demo, quiet: opts.quiet, data_plane_only: opts['data-plane-only'], standby: opts.standby },
+    });
   } catch (err) {
+    leadership?.release();
     // The control plane's files (constraints, failover policy, runbooks) are configuration too.
     if (err instanceof ConfigError || ['ConstraintConfigError', 'PolicyError', 'RunbookError'].includes((err as Error).name)) {
       process.stderr.write(`guardian: the configuration is not valid; nothing was started.\n${(err as Error).message}\n`);
@@ -101,12 +140,15 @@ async function serve(args: string[]): Promise<number> {
     for (const until = Date.now() + FLUSH_ON_STOP_MS; guardian.status().buffer.depth > 0 && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
     await demo?.stop();
     await guardian.dispose();
+    leadership?.release(); // the standby takes over at once, not when the lease runs out
     resolveExit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  if (leadership) stepDownOnLoss(leadership, (s) => process.stderr.write(s + '\n'));
 
   out(`guardian ${guardian.config.node_id} serving; data dir ${dataDir}`);
+  out(`  run    ${manifestLine(guardian.manifest)}`);
   for (const [path, address] of Object.entries(guardian.listening)) out(`  ${path.padEnd(6)} ${address}`);
   if (guardian.api) {
     // The console link carries the token: whoever has it may act as the operator (see the audit log).

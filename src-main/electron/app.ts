@@ -18,6 +18,7 @@ import { hostBundle } from './host/host-bundle';
 import type { HostState, MainPort } from './host/control-plane-client';
 import type { HostOptions } from './host/messages';
 import { ControlPlaneSupervisor } from './host/supervisor';
+import { readStatusFile, STATUS_FILE } from '../guardian/status-file';
 import { forkUtilityHost } from './host/utility-host';
 import { registerConsoleIpc, type ConsoleIpc } from './ipc-wiring';
 import { parseLaunchOptions, type LaunchOptions } from './launch-options';
@@ -128,8 +129,14 @@ async function run(launch: LaunchOptions): Promise<void> {
     const mod = (await import(pathToFileURL(entry).href)) as typeof import('./host/in-process-entry');
     return mod.startInProcessHost();
   };
+  const statusFile = join(options.dataDir, STATUS_FILE);
   const controlPlane = new ControlPlaneSupervisor(spawn, options, {
     onEvent, onState, log, onRestart: (message) => notify('Guardian', message, 'critical'),
+    // While the control plane is down (a crash, a stall), the window shows its last status file, marked stale.
+    statusFromFile: () => {
+      const r = readStatusFile(statusFile);
+      return r.ok ? r.status : null;
+    },
   });
 
   const ipc: ConsoleIpc = registerConsoleIpc(ipcMain, {

@@ -6,7 +6,12 @@ import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HmacFn, PathName } from '../../src-shared/protocol';
 import { systemClock, type Clock } from './clock';
-import { pipeAddress, resolveInDataDir, type GuardianConfig } from './config';
+import {
+  DEFAULT_CONFIG_FILE, defaultConfigFiles, filesOf, pipeAddress, resolveInDataDir, startConfigReload, type ConfigWatchOptions, type GuardianConfig,
+} from './config';
+import { buildManifest } from './manifest';
+import { TradingTruth } from './truth';
+import { ExecutionSafety, holdSafeMode, loadPretradeLimits, wireExecution, type PretradeLimits } from './execution';
 import { listenPipe, listenSocket, SpoolDir, type Listener, type StreamSocket } from './paths';
 import { acceptConnection, Router, SpoolLink, type PathHealth } from './router';
 import { GroupCommit, integrityCheck, openDatabase, type Db } from './store';
@@ -15,9 +20,18 @@ import { Learning } from './learning';
 import { GuardianConsole, defaultOperator, learningPort, loadOrCreateToken, startConsoleServer, type ConsoleServer } from './server';
 import { consolePort, createControlPlane, defaultControlFiles, loadFailoverPolicy, type ControlPlane, type ControlPlaneSettings } from './control';
 import { familyOfDependency, recordControlEvent } from './control-incidents';
+import { startDurability, type Durability } from './durability';
+import { bindLater, bindWhenFree, recordTakeover, type Leadership } from './leadership';
+import type { LeadershipStatus, RunManifest } from '../../src-shared/contract';
 
 export interface GuardianDeps {
   dataDir: string;
+  /**
+   * Issue 7, active/standby: this instance holds the lease (guardian/leadership). Its database
+   * connection is fenced with the token before anything is built on it, and the socket path is
+   * bound even while a paused former leader still holds the port (retried in the background).
+   */
+  leadership?: Leadership;
   clock?: Clock;
   /** The shared HMAC key; by default read from the variable the config names. */
   hmacKey?: string;
@@ -38,6 +52,20 @@ export interface GuardianDeps {
    * Resolving null (the library is missing) falls back to Node's listener.
    */
   pipeListener?: PipeListenerFactory;
+  /**
+   * Issue 6 (execution safety, runs with the control plane): the pre-trade limits (default
+   * config/pretrade.yaml, or `file`), and how often command timeouts are checked.
+   */
+  execution?: { file?: string; limits?: PretradeLimits; tick_ms?: number };
+  /** Issue 6: the guardian.yaml in force (for the run manifest and the watcher); absent: the config object is hashed. */
+  configFile?: string;
+  /** Issue 6: the command-line flags, for the run manifest (never a secret value). */
+  flags?: Record<string, string | number | boolean | null>;
+  /**
+   * Issue 6: watch every config file while running: a bad edit keeps the last good configuration
+   * and raises an incident, a good one is applied live where it can be. `guardian serve` turns it on.
+   */
+  watchConfig?: boolean | Partial<ConfigWatchOptions>;
 }
 
 export type PipeListenerFactory = (address: string, onConnection: (s: StreamSocket) => void) => Promise<Listener | null>;
@@ -65,6 +93,8 @@ export interface DataPlaneStatus {
   buffer: { depth: number; held: number; enq_per_s: number; deq_per_s: number; oldest_age_s: number | null };
   msgs_per_s: number;
   store: { batches: number; writes: number; failures: number; last_error: string | null; dead_letters: number };
+  /** Active/standby: role, fencing token, holder (when ha is on). */
+  leadership?: LeadershipStatus;
 }
 
 export interface Guardian {
@@ -83,6 +113,9 @@ export interface Guardian {
   readonly control: ControlPlane | null;
   /** Outcomes of degrade episodes and repairs, and threshold advice (applied only by an operator). */
   readonly learning: Learning;
+  /** Issue 6: the trading truth (trade journal and metrics) and the run manifest. */
+  readonly truth: TradingTruth;
+  readonly manifest: RunManifest;
   status(): DataPlaneStatus;
   /**
    * The first step of a graceful stop: the socket and pipe take no new connections; sessions
@@ -95,12 +128,25 @@ export interface Guardian {
 
 export async function createGuardian(config: GuardianConfig, deps: GuardianDeps): Promise<Guardian> {
   const clock = deps.clock ?? systemClock;
+  // Issue 6: a bad config/pretrade.yaml stops the start before anything is opened, naming its line and key.
+  const pretrade = deps.control ? (deps.execution?.limits ?? loadPretradeLimits(deps.execution?.file)) : null;
   const env = deps.env ?? process.env;
   const key = deps.hmacKey ?? (config.protocol.hmac_key_env ? env[config.protocol.hmac_key_env] : undefined);
   const hmac: HmacFn | undefined = key ? (bytes) => createHmac('sha256', key).update(bytes).digest('hex') : undefined;
 
   const db = openDatabase(resolveInDataDir(deps.dataDir, config.store.file));
+  deps.leadership?.fence(db); // issue 7: from here on every write of this connection carries the token
+  // Issue 7: the mirror is seeded before anything writes; snapshots and the status file run beside.
+  let trouble: (text: string) => void = (text) => process.stderr.write(`guardian: ${text}\n`);
+  let durability: Durability;
+  try {
+    durability = await startDurability({ db, config, dataDir: deps.dataDir, clock, onTrouble: (text) => trouble(text) });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const commit = new GroupCommit(db);
+  durability.watchCommits(commit);
   const router = new Router(db, commit, {
     node_id: config.node_id,
     window: config.router.window,
@@ -130,10 +176,11 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
   let spoolDir: SpoolDir | undefined;
   try {
     if (config.paths.socket.enabled) {
-      listeners.push(await listenSocket(config.paths.socket.host, config.paths.socket.port, (s) => acceptConnection(router, s, 'socket', linkSettings)));
+      const bindSocket = () => listenSocket(config.paths.socket.host, config.paths.socket.port, (s) => acceptConnection(router, s, 'socket', linkSettings));
+      listeners.push(await (deps.leadership ? bindWhenFree(bindSocket, { clock, brief_ms: 500, retry_ms: 100, say: (l) => process.stderr.write(`${l}\n`) }) : bindSocket()));
     }
     if (config.paths.pipe.enabled) {
-      listeners.push(await listenPipePath());
+      listeners.push(await (deps.leadership ? bindWhenFree(listenPipePath, { clock, brief_ms: 500, retry_ms: 100, say: (l) => process.stderr.write(`${l}\n`) }) : listenPipePath()));
     }
     if (config.paths.spool.enabled) {
       const dir = new SpoolDir(resolveInDataDir(deps.dataDir, config.paths.spool.dir), 'guardian');
@@ -144,6 +191,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     }
   } catch (err) {
     for (const l of listeners) await l.close();
+    durability.dispose();
     db.close();
     throw err;
   }
@@ -164,7 +212,27 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
   let disposed = false;
 
   // The console server (guardian/server): API, event stream, /metrics and the console page.
-  const incidents = new IncidentLog(db, { clock });
+  // Issue 6: what is running (every report carries it), and the trading truth from raw TRADE events.
+  const controlFiles = { ...defaultControlFiles(), ...(typeof deps.control === 'object' ? deps.control.files : {}) };
+  const configFiles = {
+    ...defaultConfigFiles(deps.configFile ?? DEFAULT_CONFIG_FILE), constraints: controlFiles.constraints, policy: controlFiles.policy, runbooks: controlFiles.runbooks,
+    ...(deps.execution?.file ? { pretrade: deps.execution.file } : {}),
+  };
+  const makeManifest = () => buildManifest({
+    dataDir: deps.dataDir, started_ms: clock.wall_ms(), flags: deps.flags ?? {}, protocolVersions: config.protocol.versions,
+    configFiles: filesOf(configFiles).map(([kind, file]) => (kind === 'guardian' && !deps.configFile ? { file: '(guardian config in memory)', value: config } : { file })),
+  });
+  let manifest: RunManifest = makeManifest();
+  const incidents = new IncidentLog(db, { clock, manifest: () => manifest });
+  if (deps.leadership) recordTakeover(incidents, deps.leadership); // issue 7: a takeover is an incident
+  const truth = new TradingTruth({ db, clock, router, writer: commit });
+  trouble = (text) => {
+    try {
+      incidents.raise({ family: 'STORE', title: text, summary: text, severity: 'warning', type: 'detect' });
+    } catch {
+      process.stderr.write(`guardian: ${text}\n`);
+    }
+  };
   // Learning on the same database: an applied advice and its audit are one transaction.
   const controlSettings = typeof deps.control === 'object' ? deps.control : {};
   let dwell_s: number | undefined;
@@ -202,11 +270,24 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     return `${path} listening again on ${fresh.address}`;
   };
   let control: ControlPlane | null = null;
+  // Issue 6: execution safety. Its pre-trade gate is the router's signal policy before the control
+  // plane starts, so the control plane chains the mode's MODE_BLOCK in front of it (one source of truth).
+  let execution: ExecutionSafety | null = null;
+  if (pretrade) {
+    execution = new ExecutionSafety({
+      router, db, clock, incidents, limits: pretrade, writer: commit, ...(deps.execution?.tick_ms ? { tick_ms: deps.execution.tick_ms } : {}),
+      holdKillSwitch: (kill) => {
+        if (control) holdSafeMode(control, kill, clock.now_ms());
+      },
+    });
+    router.signals.policy = execution.policy;
+    router.signals.releaseCheck = execution.releaseCheck;
+  }
   if (deps.control) {
     let chain: { at: number; ok: boolean | null } = { at: -Infinity, ok: null };
     control = createControlPlane({
       ...(typeof deps.control === 'object' ? deps.control : {}),
-      router, db, clock, dataDir: deps.dataDir,
+      router, db, clock, dataDir: deps.dataDir, truth,
       // The incident log takes the mode manager's effects as they are; its chain check (once a minute) is log_chain_ok.
       incidents: controlSettings.incidents ?? {
         record: (e) => recordControlEvent(incidents, e, {
@@ -267,8 +348,16 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     });
     // Applied advice is in force over the YAML from the start; proposals are made hourly.
     const cp = control;
-    const applied = learning.effectiveConditions();
+    if (execution) timers.push(...wireExecution(execution, cp));
+    let applied: Record<string, string> = {};
+    try {
+      applied = learning.effectiveConditions();
+    } catch (err) {
+      cp.runOnShadow(`the applied advice in the database cannot be read (${(err as Error).message})`);
+    }
     if (Object.keys(applied).length > 0) cp.setConditions(applied);
+    // Running on the shadow is an incident, not only a note: the operator's live policy is not in force.
+    if (cp.configChannel.source === 'shadow') trouble(`running on the shadow configuration (the YAML on disk): ${cp.configChannel.reason ?? ''}`);
     timers.push(clock.setInterval(() => {
       try {
         learning.proposeAdvice(cp.conditions());
@@ -280,30 +369,63 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
 
   const consoleBackend = new GuardianConsole({
     router, db, clock, incidents, demo: deps.demo ?? false, pulse_ms: p.heartbeat_ms,
-    ...(control ? { control: consolePort(control) } : {}),
+    ...(control ? { control: consolePort(control, execution ?? undefined) } : {}),
     ...(control ? { learning: learningPort(learning, (id, condition) => control?.setConditions({ [id]: condition })) } : {}),
     enabledPaths: (['socket', 'pipe', 'spool'] as const).filter((path) => config.paths[path].enabled),
     dataPlane: () => guardian.status(),
+    statusExtra: () => ({ durability: durability.status(control?.configChannel ?? { source: 'database', reason: null }) }),
+    truth: () => truth.report(),
+    manifest: () => manifest,
+    execution: (limit) => execution?.view(limit) ?? null,
   });
+  if (deps.watchConfig) {
+    const started = manifest.started_ts;
+    timers.push(startConfigReload({
+      files: configFiles, clock, log: incidents,
+      ...(control ? { applyLive: () => control!.reloadConfig() } : {}),
+      onApplied: () => {
+        manifest = { ...makeManifest(), started_ts: started };
+      },
+      ...(typeof deps.watchConfig === 'object' ? { watch: deps.watchConfig } : {}),
+    }));
+  }
+  durability.startStatusFile(() => consoleBackend.status());
   let api: ConsoleServer | null = null;
   if (config.api.enabled) {
+    const startApi = () => startConsoleServer({
+      backend: consoleBackend, host: config.api.host, port: config.api.port, webRoot: deps.webRoot,
+      token: loadOrCreateToken(deps.dataDir).token, actor: defaultOperator(),
+    });
     try {
-      api = await startConsoleServer({
-        backend: consoleBackend, host: config.api.host, port: config.api.port, webRoot: deps.webRoot,
-        token: loadOrCreateToken(deps.dataDir).token, actor: defaultOperator(),
-      });
+      api = await startApi();
     } catch (err) {
-      consoleBackend.dispose();
-      control?.dispose();
-      for (const t of timers) t.dispose();
-      router.dispose();
-      commit.dispose();
-      for (const l of listeners) await l.close();
-      learning.dispose();
-      incidents.dispose();
-      db.close();
-      const e = err as NodeJS.ErrnoException;
-      throw new Error(e.code === 'EADDRINUSE' ? `the console port ${config.api.host}:${config.api.port} is in use (api.port in the config; 0 picks a free one)` : `the console server cannot start: ${e.message}`);
+      if (deps.leadership && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        // Issue 7: a paused former active instance still holds the console port; the data plane must
+        // not wait for it. The console comes up the moment the port is free.
+        process.stderr.write(`guardian: the console port ${config.api.host}:${config.api.port} is still held (a former active instance, paused?); the console starts when it is free\n`);
+        timers.push(bindLater(startApi, { clock, retry_ms: 250, what: 'console', say: (l) => process.stderr.write(`${l}\n`), bound: (server) => {
+          if (disposed) void server.close();
+          else {
+            api = server;
+            process.stderr.write(`guardian: console ${server.consoleUrl}\n`);
+          }
+        } }));
+      } else {
+        consoleBackend.dispose();
+        control?.dispose();
+        execution?.dispose();
+        for (const t of timers) t.dispose();
+        router.dispose();
+        truth.dispose();
+        commit.dispose();
+        for (const l of listeners) await l.close();
+        learning.dispose();
+        incidents.dispose();
+        durability.dispose();
+        db.close();
+        const e = err as NodeJS.ErrnoException;
+        throw new Error(e.code === 'EADDRINUSE' ? `the console port ${config.api.host}:${config.api.port} is in use (api.port in the config; 0 picks a free one)` : `the console server cannot start: ${e.message}`);
+      }
     }
   }
 
@@ -315,9 +437,15 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     listening,
     incidents,
     console: consoleBackend,
-    api,
+    get api() {
+      return api; // issue 7: bound late after a takeover, while a paused former leader held the port
+    },
     control,
     learning,
+    truth,
+    get manifest() {
+      return manifest;
+    },
     integrity: () => integrityCheck(db),
     stopIntake() {
       for (const l of listeners) void l.stopAccepting();
@@ -356,18 +484,22 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
         buffer: { depth, held: router.heldCount(), enq_per_s: r.queued_per_s, deq_per_s: r.acked_per_s, oldest_age_s: router.oldestUnackedAge_s() },
         msgs_per_s: r.received_per_s,
         store: { ...commit.stats, last_error: commit.stats.last_error ?? null, dead_letters: router.store.deadLetterCount() },
+        ...(deps.leadership ? { leadership: deps.leadership.status() } : {}),
       };
     },
     async dispose() {
       if (disposed) return;
       disposed = true;
       await api?.close(); // no control is accepted while the rest stops
+      await durability.close(); // a snapshot under way finishes; the status file is written a last time
       consoleBackend.dispose();
       control?.dispose();
+      execution?.dispose();
       for (const t of timers) t.dispose();
       for (const l of listeners) void l.stopAccepting();
       router.dispose();
       spool?.close('Guardian stopping');
+      truth.dispose(); // the last equity minute and peak go into the last batch
       commit.dispose(); // the last batch is stored before the database closes
       await Promise.all([...listeners.map((l) => l.close().catch(() => undefined)), ...retired]);
       learning.dispose();

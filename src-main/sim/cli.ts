@@ -22,7 +22,7 @@ Usage: guardian sim [options]
   --data-dir DIR         the simulator's own state (default <guardian-data-dir>/sim)
   --fault SPEC           a fault at start, repeatable: drop_socket:5000, stall_pipe:3000,
                          latency_socket:200, corrupt:1, garbage:socket, oversize:socket,
-                         slow_broker:2000, spike_correlation:0.95, kill, clear; @ea-1|@ea|@signals
+                         slow_broker:2000, spike_correlation:0.95, ignore_commands, kill, clear; @ea-1|@ea|@signals
   --control-port P       HTTP control on 127.0.0.1:P (GET /stats, POST /fault with a spec);
                          stdin lines take the same specs
   --duration S           stop after S seconds (default: run until Ctrl-C)

@@ -54,6 +54,7 @@ export class EaStore {
       open: this.db.prepare('INSERT INTO sim_ea_positions (ticket, symbol, side, lots, open_price, sl, tp, opened_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       close: this.db.prepare('DELETE FROM sim_ea_positions WHERE ticket = ?'),
       modify: this.db.prepare('UPDATE sim_ea_positions SET sl = ?, tp = ? WHERE ticket = ?'),
+      setLots: this.db.prepare('UPDATE sim_ea_positions SET lots = ? WHERE ticket = ?'),
       account: this.db.prepare('SELECT balance, next_ticket FROM sim_ea_account WHERE id = 1'),
       setBalance: this.db.prepare('UPDATE sim_ea_account SET balance = ? WHERE id = 1'),
       takeTicket: this.db.prepare('UPDATE sim_ea_account SET next_ticket = next_ticket + 1 WHERE id = 1 RETURNING next_ticket - 1 AS ticket').pluck(),
@@ -94,6 +95,11 @@ export class EaStore {
 
   modify(ticket: number, sl: number | null, tp: number | null): void {
     this.q.modify.run(sl, tp, ticket);
+  }
+
+  /** A partial close done behind Guardian's back (tests of reconciliation). */
+  setLots(ticket: number, lots: number): void {
+    this.q.setLots.run(lots, ticket);
   }
 
   dispose(): void {

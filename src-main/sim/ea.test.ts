@@ -46,6 +46,9 @@ describe('the simulated EA', () => {
     expect(validatePayload('STATUS', st)).toBeNull();
     expect(st).toMatchObject({ ea_state: 'IDLE', balance: 10_000, open_positions: 0 });
     expect(st.portfolio_correlation).toBeLessThan(0.5);
+    // The last quote per symbol (optional STATUS field): what Guardian's price collar reads.
+    const q = (st.quotes as Record<string, { bid: number; ask: number }>).EURUSD!;
+    expect(q.ask - q.bid).toBeCloseTo(0.0001, 6);
     e.faults.spikeCorrelation(0.95);
     const n = ofType('STATUS').length;
     await waitUntil(() => ofType('STATUS').length > n, 2000, 'the next STATUS');

@@ -3,10 +3,10 @@
 // COMMANDs, answers STATUS_REQUEST, and keeps a ledger of every signal it was handed.
 import { join } from 'node:path';
 import type {
-  CommandPayload, EaState, Envelope, ParamPayload, SignalPayload, StatusPayload, TradePayload,
+  CommandPayload, EaState, Envelope, ParamPayload, SignalPayload, StatusPayload, StatusResponsePayload, TradePayload,
 } from '../../src-shared/protocol';
 import { EaStore, type LedgerRow, type Position } from './ea-store';
-import { Market, PIP_VALUE_USD, pipSize, roundPrice, seededRandom } from './market';
+import { DEFAULT_SYMBOLS, Market, PIP_VALUE_USD, pipSize, roundPrice, seededRandom } from './market';
 import { PeerClient, type PeerOptions } from './peer';
 import { WireFaults } from './wire-faults';
 
@@ -38,10 +38,18 @@ export class EaFaults extends WireFaults {
   spikeCorrelation(value: number | null): void {
     this.ea.correlationSpike = value;
   }
+  /**
+   * A hung EA: COMMANDs are stored and acknowledged (the peer's transport does that) but never
+   * acted on, and its trading thread reports nothing more (no STATUS, no STATUS_RESPONSE).
+   */
+  ignoreCommands(on: boolean): void {
+    this.ea.ignoringCommands = on;
+  }
   override clear(): void {
     super.clear();
     this.slowBroker(0);
     this.spikeCorrelation(null);
+    this.ignoreCommands(false);
   }
 }
 
@@ -55,6 +63,7 @@ export class SimulatedEa {
   readonly faults: EaFaults;
   brokerDelay_ms = 0;
   correlationSpike: number | null = null;
+  ignoringCommands = false;
   holdingNewEntries = false;
   private readonly store: EaStore;
   private readonly random: () => number;
@@ -105,7 +114,21 @@ export class SimulatedEa {
     return this.store.positions();
   }
 
-  status(): StatusPayload & { portfolio_correlation: number } {
+  /**
+   * Tests of reconciliation: the account changes behind Guardian's back (a trade by hand on the
+   * terminal, a broker's stop-out, a partial close), with no TRADE event sent.
+   */
+  readonly behindGuardian = {
+    remove: (ticket: number): void => this.store.close(ticket, 0),
+    add: (p: Omit<Position, 'ticket' | 'opened_ms'>): number => {
+      const ticket = this.store.takeTicket();
+      this.store.open({ ...p, ticket, opened_ms: Date.now() });
+      return ticket;
+    },
+    setLots: (ticket: number, lots: number): void => this.store.setLots(ticket, lots),
+  };
+
+  status(): StatusPayload & { portfolio_correlation: number; tick_age_s: number; broker_rtt_ms: number; broker_connected: number } {
     const positions = this.store.positions();
     const balance = this.store.balance();
     let floating = 0;
@@ -124,7 +147,24 @@ export class SimulatedEa {
       open_positions: positions.length,
       server_time: mt4Time(new Date()),
       portfolio_correlation: this.correlationSpike ?? Math.round((0.2 + this.random() * 0.2) * 100) / 100,
+      // What a real EA reads from the terminal: the last tick's age, the trade server's ping, the connection.
+      tick_age_s: Math.round(this.random() * 1.5 * 10) / 10,
+      broker_rtt_ms: Math.round(25 + this.random() * 15 + this.brokerDelay_ms),
+      broker_connected: 1,
+      quotes: this.quotes(),
     };
+  }
+
+  /** The last quote of every symbol the EA trades or watches: mid price +- half the spread. */
+  private quotes(): Record<string, { bid: number; ask: number }> {
+    const out: Record<string, { bid: number; ask: number }> = {};
+    const symbols = new Set([...DEFAULT_SYMBOLS, ...this.store.positions().map((p) => p.symbol)]);
+    for (const symbol of symbols) {
+      const mid = this.market.price(symbol);
+      const half = 0.5 * pipSize(symbol);
+      out[symbol] = { bid: roundPrice(symbol, mid - half), ask: roundPrice(symbol, mid + half) };
+    }
+    return out;
   }
 
   private eaState(open: number): EaState {
@@ -134,6 +174,7 @@ export class SimulatedEa {
   }
 
   private sendStatus(): void {
+    if (this.ignoringCommands) return; // hung: nothing is reported
     this.market.step();
     this.send('STATUS', this.status());
   }
@@ -147,8 +188,9 @@ export class SimulatedEa {
       case 'COMMAND':
         return this.onCommand((env as Envelope<'COMMAND'>).payload);
       case 'STATUS_REQUEST': {
+        if (this.ignoringCommands) return;
         const answer: StatusResponse = { ...this.status(), positions: this.store.positions() };
-        return this.send('STATUS_RESPONSE', answer);
+        return this.send('STATUS_RESPONSE', answer as StatusResponsePayload);
       }
       case 'PARAM':
         return this.onParam((env as Envelope<'PARAM'>).payload);
@@ -214,8 +256,11 @@ export class SimulatedEa {
   private closePosition(p: Position): void {
     const price = this.market.price(p.symbol);
     const pnl = Math.round(this.pnl(p, price) * 100) / 100;
-    this.store.close(p.ticket, pnl);
-    this.trade({ event: 'CLOSED', ticket: p.ticket, symbol: p.symbol, side: p.side, lots: p.lots, price, pnl, ...slTp(p) });
+    // Fees as MT4 reports them (a cost is negative): $7 a lot round turn, and swap for each night held.
+    const commission = -Math.round(p.lots * 700) / 100;
+    const swap = -Math.round(p.lots * 50 * Math.floor((Date.now() - p.opened_ms) / 86_400_000)) / 100;
+    this.store.close(p.ticket, Math.round((pnl + commission + swap) * 100) / 100);
+    this.trade({ event: 'CLOSED', ticket: p.ticket, symbol: p.symbol, side: p.side, lots: p.lots, price, pnl, commission, swap, ...slTp(p) });
   }
 
   private pnl(p: Position, price: number): number {
@@ -224,6 +269,10 @@ export class SimulatedEa {
   }
 
   private onCommand(c: CommandPayload): void {
+    if (this.ignoringCommands) {
+      this.log(`${this.node_id}: COMMAND ${c.command} ignored (fault ignore_commands)`);
+      return;
+    }
     this.log(`${this.node_id}: COMMAND ${c.command}${c.reason ? ` (${c.reason})` : ''}`);
     switch (c.command) {
       case 'HOLD_NEW_ENTRIES':

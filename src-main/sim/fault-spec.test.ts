@@ -14,6 +14,7 @@ describe('parseFaultSpec', () => {
     expect(parseFaultSpec('corrupt:3@ea')).toEqual({ kind: 'corrupt', n: 3, target: 'ea' });
     expect(parseFaultSpec('slow_broker:1500')).toEqual({ kind: 'slow_broker', ms: 1500, target: 'all' });
     expect(parseFaultSpec('spike_correlation')).toEqual({ kind: 'spike_correlation', value: 0.95, target: 'all' });
+    expect(parseFaultSpec('ignore_commands@ea-1')).toEqual({ kind: 'ignore_commands', target: { node_id: 'ea-1' } });
     expect(parseFaultSpec(' kill ')).toEqual({ kind: 'kill' });
     expect(parseFaultSpec('clear@ea-1')).toEqual({ kind: 'clear', target: { node_id: 'ea-1' } });
   });

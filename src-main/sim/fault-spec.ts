@@ -8,8 +8,9 @@
 // oversize:pipe        a length prefix of 70000
 // slow_broker:2000     fills take 2000 ms longer (EAs; 0 clears)
 // spike_correlation:0.95  STATUS reports that portfolio correlation (EAs)
+// ignore_commands      a hung EA: it stores and ACKs every COMMAND but never acts on it, and sends no STATUS (EAs)
 // kill                 the simulator process exits at once with code 137, flushing nothing
-// clear                clears latency, slow broker and correlation spikes
+// clear                clears latency, slow broker, correlation spikes and ignored commands
 // target: all (default), ea, signals, or one node id (ea-2, signal-primary).
 import type { PathName } from '../../src-shared/protocol';
 
@@ -21,12 +22,13 @@ export type FaultSpec =
   | { kind: 'corrupt'; n: number; target: FaultTarget }
   | { kind: 'slow_broker'; ms: number; target: FaultTarget }
   | { kind: 'spike_correlation'; value: number; target: FaultTarget }
+  | { kind: 'ignore_commands'; target: FaultTarget }
   | { kind: 'kill' }
   | { kind: 'clear'; target: FaultTarget };
 
 export class FaultSpecError extends Error {
   constructor(spec: string, why: string) {
-    super(`fault '${spec}': ${why}. Try drop_socket:5000, stall_pipe:3000, latency_socket:200, corrupt:1, garbage:socket, oversize:socket, slow_broker:2000, spike_correlation:0.95, kill, clear (optionally @ea-1, @ea, @signals)`);
+    super(`fault '${spec}': ${why}. Try drop_socket:5000, stall_pipe:3000, latency_socket:200, corrupt:1, garbage:socket, oversize:socket, slow_broker:2000, spike_correlation:0.95, ignore_commands, kill, clear (optionally @ea-1, @ea, @signals)`);
     this.name = 'FaultSpecError';
   }
 }
@@ -70,6 +72,8 @@ export function parseFaultSpec(text: string): FaultSpec {
       if (value > 1) throw new FaultSpecError(spec, 'a correlation is at most 1');
       return { kind: 'spike_correlation', value, target };
     }
+    case 'ignore_commands':
+      return { kind: 'ignore_commands', target };
     case 'kill':
       return { kind: 'kill' };
     case 'clear':

@@ -144,6 +144,10 @@ function applyFault(f: FaultSpec, targets: (t: FaultTarget) => (SimulatedEa | Si
         if (f.kind === 'slow_broker') ea.faults.slowBroker(f.ms);
         else ea.faults.spikeCorrelation(f.value);
         break;
+      case 'ignore_commands':
+        if (!ea) continue;
+        ea.faults.ignoreCommands(true);
+        break;
       case 'clear':
         peer.faults.clear();
         break;

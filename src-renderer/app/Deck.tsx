@@ -1,6 +1,7 @@
 // The flight deck's layout: the five-second read across the top (mode, score, risk, situation),
 // the map and the gates in the middle, the incidents and controls on the right, detail below.
 import { ConsensusPanel } from '../features/agents/ConsensusPanel';
+import { ExecutionPanel } from '../features/execution/ExecutionPanel';
 import { ConnectionBanner } from '../features/connection/ConnectionBanner';
 import { AuditLog } from '../features/controls/AuditLog';
 import { ControlsPanel } from '../features/controls/ControlsPanel';
@@ -13,6 +14,8 @@ import { SituationLine } from '../features/situation/SituationLine';
 import { SloStrip } from '../features/slo/SloStrip';
 import { TopBar } from '../features/topbar/TopBar';
 import { TopologyMap } from '../features/topology/TopologyMap';
+import { ManifestPanel } from '../features/truth/ManifestPanel';
+import { TruthPanel } from '../features/truth/TruthPanel';
 import { useGuardian } from '../store';
 
 export function Deck() {
@@ -26,6 +29,8 @@ export function Deck() {
         <div className="col-main">
           <TopologyMap />
           <GatesPanel />
+          <TruthPanel />
+          <ExecutionPanel />
           <SloStrip />
           <div className="row-2">
             <RouterPanel />
@@ -35,6 +40,7 @@ export function Deck() {
             <AuditLog />
             <div className="stack">
               <AdvicePanel />
+              <ManifestPanel />
               <FaultPanel />
             </div>
           </div>

@@ -7,6 +7,8 @@ import type { Incident } from './incidents';
 import type { MetricsRecent } from './metrics';
 import type { ReportFile, ReportRequest } from './reports';
 import type { BufferStatus, GuardianStatus } from './status';
+import type { RunManifest, TruthReport } from './truth';
+import type { ExecutionView } from './execution';
 
 export const CONTRACT_VERSION = '1.0';
 
@@ -34,6 +36,9 @@ export const API = {
   deadLetters: { method: 'GET', path: '/api/dead-letters', ipc: 'guardian:dead-letters' },
   control: { method: 'POST', path: '/api/controls/:name', ipc: 'guardian:control', body: 'request' },
   exportReport: { method: 'GET', path: '/api/reports/:id', ipc: 'guardian:export-report' },
+  execution: { method: 'GET', path: '/api/execution', ipc: 'guardian:execution' },
+  truth: { method: 'GET', path: '/api/truth', ipc: 'guardian:truth' },
+  manifest: { method: 'GET', path: '/api/manifest', ipc: 'guardian:manifest' },
 } as const satisfies Record<string, ApiEntry>;
 
 type NoRequest = Record<never, never>;
@@ -54,6 +59,12 @@ export interface ApiShapes {
   deadLetters: { request: Limit; response: DeadLetterList };
   control: { request: ControlCall; response: ControlResponse };
   exportReport: { request: ReportRequest; response: ReportFile };
+  /** The trading truth: metrics computed by Guardian from the trade journal (Infinity as "inf"). */
+  truth: { request: NoRequest; response: TruthReport };
+  /** What is running: version, commit, config hash (secrets redacted), flags, data dir, protocol versions. */
+  manifest: { request: NoRequest; response: RunManifest };
+  /** Blocked signals, the kill switch, COMMAND outcomes, the ledger and reconciliation differences. */
+  execution: { request: Limit; response: ExecutionView };
 }
 
 export type ApiName = keyof typeof API;

@@ -15,3 +15,5 @@ export * from './lists';
 export * from './api';
 export * from './events';
 export * from './bridge';
+export * from './truth';
+export * from './execution';

@@ -2,6 +2,7 @@
 import type { AuditEntry } from './audit';
 import type { Incident } from './incidents';
 import type { IsoTs } from './modes';
+import type { RunManifest } from './truth';
 
 export type ReportFormat = 'markdown' | 'json' | 'html';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['markdown', 'json', 'html'];
@@ -29,4 +30,6 @@ export interface ReportJson {
   audit: AuditEntry[];
   /** The incident log's hash chain at export time. */
   chain: { head_hash: string | null; verified: boolean };
+  /** What was running when the report was made (version, commit, config hash, flags). */
+  manifest?: RunManifest;
 }

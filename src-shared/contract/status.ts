@@ -70,6 +70,55 @@ export interface BrokerStatus {
   clock_skew_ms: number | null;
 }
 
+/** The store's mirror on a second volume (durability.mirror), when one is configured. */
+export interface MirrorHealth {
+  file: string;
+  /** null until the first check. */
+  healthy: boolean | null;
+  /** Rows the mirror is behind (or ahead) by, summed over the tables, at the last check. */
+  lag_rows: number | null;
+  last_check: IsoTs | null;
+  last_error: string | null;
+}
+
+export interface SnapshotHealth {
+  dir: string;
+  every_s: number;
+  keep: number;
+  last_file: string | null;
+  last_ts: IsoTs | null;
+  last_error: string | null;
+}
+
+/**
+ * Where the live policy (constraint conditions, applied advice) was read from: the database, or
+ * the YAML files on disk (the shadow) when the database could not be read.
+ */
+export interface ConfigChannelStatus {
+  source: 'database' | 'shadow';
+  /** Why Guardian runs on the shadow; null on the database. */
+  reason: string | null;
+}
+
+export interface DurabilityStatus {
+  mirror: MirrorHealth | null;
+  snapshots: SnapshotHealth | null;
+  config_channel: ConfigChannelStatus;
+}
+
+/** Active/standby: who holds the lease, with which fencing token. */
+export interface LeadershipStatus {
+  role: 'active' | 'standby';
+  /** This instance's id in the lease (host:pid:random). */
+  holder: string;
+  /** The active instance's fencing token (grows by one at every takeover). */
+  token: number;
+  /** Who is active: this instance when role is active; null when nobody holds the lease. */
+  active_holder: string | null;
+  lease_expires_ts: IsoTs | null;
+  lease_ms: number;
+}
+
 export interface StatusCore {
   mode: Mode;
   overall_score: number;
@@ -100,6 +149,19 @@ export interface StatusDetail {
   broker?: BrokerStatus;
   /** Ids of incidents not yet closed, newest first. */
   open_incident_ids?: string[];
+  /** Active/standby (issue 7): this instance's role under the lease; absent when ha is off. */
+  leadership?: LeadershipStatus;
+  /** Mirror, snapshots and the configuration channel in use. */
+  durability?: DurabilityStatus;
+  /**
+   * Set only when read from the status file because the service does not answer (read-only
+   * fallback): how old the file is. A live status never carries them.
+   */
+  stale?: boolean;
+  age_s?: number;
+  /** When the status file was written, and by which process. */
+  written_at?: IsoTs;
+  writer_pid?: number;
 }
 
 export type GuardianStatus = StatusCore & StatusDetail;

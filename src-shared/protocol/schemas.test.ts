@@ -67,6 +67,11 @@ describe('validateEnvelope: payloads', () => {
     ['STATUS', { ...SAMPLE_PAYLOADS.STATUS, open_positions: -1 }, 'payload.open_positions: expected an integer >= 0, got -1'],
     ['STATUS_RESPONSE', { ea_state: 'IDLE' }, 'payload.balance: required field is missing'],
     ['STATUS_REQUEST', { balance: 'lots' }, 'payload.balance: expected a number, got "lots"'],
+    // Optional fields Guardian reads (issue 6): the EA's last quotes, and its positions for reconciliation.
+    ['STATUS', { ...SAMPLE_PAYLOADS.STATUS, quotes: { EURUSD: { bid: '1.08', ask: 1.09 } } }, 'payload.quotes.EURUSD.bid: expected a number, got "1.08"'],
+    ['STATUS', { ...SAMPLE_PAYLOADS.STATUS, quotes: [] }, 'payload.quotes: expected an object, got an array'],
+    ['STATUS_RESPONSE', { ...SAMPLE_PAYLOADS.STATUS, positions: [{ ticket: 1, symbol: 'EURUSD', side: 'LONG', lots: 0.1 }] }, 'payload.positions[0].side: expected one of BUY, SELL, got "LONG"'],
+    ['STATUS_RESPONSE', { ...SAMPLE_PAYLOADS.STATUS, positions: [{ ticket: 1, symbol: 'EURUSD', side: 'BUY' }] }, 'payload.positions[0].lots: required field is missing'],
     ['COMMAND', { command: 'SELL_ALL' }, 'payload.command: expected one of HOLD_NEW_ENTRIES, RESUME, CANCEL_ALL, FLATTEN, PING, got "SELL_ALL"'],
     ['HELLO', { ...SAMPLE_PAYLOADS.HELLO, role: 'GUARDIAN' }, 'payload.role: expected one of EA, SIGNAL, got "GUARDIAN"'],
     ['HELLO', { ...SAMPLE_PAYLOADS.HELLO, versions: [] }, 'payload.versions: expected at least 1 item(s), got none'],
@@ -81,6 +86,11 @@ describe('validateEnvelope: payloads', () => {
     ['ACK', undefined, 'payload: required field is missing'],
   ] as [MessageType, unknown, string][])('%s %j: %s', (type, payload, detail) => {
     expect(payloadDetail(type, payload)).toBe(detail);
+  });
+
+  it('accepts the optional quotes and positions (sl and tp may be null)', () => {
+    expect(validatePayload('STATUS', { ...SAMPLE_PAYLOADS.STATUS, quotes: { EURUSD: { bid: 1.0849, ask: 1.085 } } })).toBeNull();
+    expect(validatePayload('STATUS_RESPONSE', { ...SAMPLE_PAYLOADS.STATUS, positions: [{ ticket: 7, symbol: 'EURUSD', side: 'BUY', lots: 0.1, open_price: 1.08, sl: null, tp: 1.1 }] })).toBeNull();
   });
 
   it('accepts absent optional fields, null PARAM values, and an EA HELLO without tier', () => {

@@ -121,6 +121,44 @@ export const isMessageType = (v: unknown): v is MessageType => MESSAGE_TYPE_SET.
 const ROLE = oneOf(ROLES);
 const TIER = oneOf(SIGNAL_TIERS);
 
+/** An object whose fields are checked by `fields` (unknown fields allowed, as everywhere). */
+function objectOf(fields: readonly [string, boolean, Check][]): Check {
+  return (v, path) => {
+    if (!isObject(v)) return fail(path, 'an object', v);
+    for (const [name, required, check] of fields) {
+      const x = v[name];
+      if (x === undefined) {
+        if (required) return `${path}.${name}: required field is missing`;
+      } else {
+        const err = check(x, `${path}.${name}`);
+        if (err !== null) return err;
+      }
+    }
+    return null;
+  };
+}
+
+/** An object used as a map: every value checked by `item`. */
+function mapOf(item: Check): Check {
+  return (v, path) => {
+    if (!isObject(v)) return fail(path, 'an object', v);
+    for (const key of Object.keys(v)) {
+      const err = item(v[key], `${path}.${key}`);
+      if (err !== null) return err;
+    }
+    return null;
+  };
+}
+
+const NUMBER_OR_NULL = simple('a number or null', (v) => v === null || isNumber(v));
+/** The EA's last quote of a symbol (optional in STATUS): what the pre-trade price collar reads. */
+const QUOTE = objectOf([['bid', true, NUMBER], ['ask', true, NUMBER]]);
+/** One open position in STATUS_RESPONSE (optional `positions`): what reconciliation compares. */
+const POSITION = objectOf([
+  ['ticket', true, INT], ['symbol', true, NONEMPTY], ['side', true, oneOf(SIDES)], ['lots', true, NUMBER],
+  ['open_price', false, NUMBER], ['sl', false, NUMBER_OR_NULL], ['tp', false, NUMBER_OR_NULL],
+]);
+
 const STATUS_FIELDS: readonly [string, Check][] = [
   ['ea_state', oneOf(EA_STATES)],
   ['balance', NUMBER],
@@ -149,9 +187,11 @@ const PAYLOAD_FIELDS: Record<MessageType, readonly Field[]> = {
   ],
   HEARTBEAT: [opt(P, 'ping_id', STRING), opt(P, 't0', NUMBER), opt(P, 'echo', STRING)],
   ACK: [req(P, 'ack_seq', NONNEG_INT)],
-  STATUS: STATUS_FIELDS.map(([name, check]) => req(P, name, check)),
+  STATUS: [...STATUS_FIELDS.map(([name, check]) => req(P, name, check)), opt(P, 'quotes', mapOf(QUOTE))],
   STATUS_REQUEST: STATUS_FIELDS.map(([name, check]) => opt(P, name, check)),
-  STATUS_RESPONSE: STATUS_FIELDS.map(([name, check]) => req(P, name, check)),
+  STATUS_RESPONSE: [
+    ...STATUS_FIELDS.map(([name, check]) => req(P, name, check)), opt(P, 'quotes', mapOf(QUOTE)), opt(P, 'positions', arrayOf(POSITION)),
+  ],
   TRADE: [
     req(P, 'event', oneOf(TRADE_EVENTS)),
     req(P, 'ticket', INT),
@@ -164,6 +204,8 @@ const PAYLOAD_FIELDS: Record<MessageType, readonly Field[]> = {
     opt(P, 'sl', NUMBER),
     opt(P, 'tp', NUMBER),
     opt(P, 'pnl', NUMBER),
+    opt(P, 'commission', NUMBER),
+    opt(P, 'swap', NUMBER),
     opt(P, 'reject_code', NUMBER_OR_STRING),
   ],
   SIGNAL: [

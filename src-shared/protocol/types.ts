@@ -62,7 +62,20 @@ export interface StatusPayload {
   spread_pips: number;
   open_positions: number;
   server_time: string;
+  /** Optional (Guardian addition): the EA's last quote per symbol; the pre-trade price collar reads it. */
+  quotes?: Record<string, { bid: number; ask: number }>;
 }
+/** One open position as the EA reports it in STATUS_RESPONSE (optional `positions`). */
+export interface PositionReport {
+  ticket: number;
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  lots: number;
+  open_price?: number;
+  sl?: number | null;
+  tp?: number | null;
+}
+export type StatusResponsePayload = StatusPayload & { positions?: PositionReport[] };
 export type TradeEvent = 'OPENED' | 'MODIFIED' | 'CLOSED' | 'REJECTED';
 export interface TradePayload {
   event: TradeEvent;
@@ -76,6 +89,9 @@ export interface TradePayload {
   sl?: number;
   tp?: number;
   pnl?: number;
+  /** Optional (Guardian 1.2 extension): MT4's OrderCommission and OrderSwap, a cost negative. */
+  commission?: number;
+  swap?: number;
   reject_code?: number | string;
 }
 export type SignalAction = 'BUY' | 'SELL' | 'CLOSE' | 'MODIFY';
@@ -102,7 +118,7 @@ export interface PayloadByType {
   ACK: AckPayload;
   STATUS: StatusPayload;
   STATUS_REQUEST: Partial<StatusPayload>;
-  STATUS_RESPONSE: StatusPayload;
+  STATUS_RESPONSE: StatusResponsePayload;
   TRADE: TradePayload;
   SIGNAL: SignalPayload;
   COMMAND: CommandPayload;

@@ -13,7 +13,10 @@ function scriptedHost() {
   let exit: (code: number) => void = () => {};
   let killed = false;
   const port: MainPort = {
-    post: (m) => void sent.push(m),
+    post: (m) => {
+      sent.push(m);
+      if (m.kind === 'ping') toMain({ kind: 'pong', id: m.id }); // a live host answers the watchdog at once
+    },
     onMessage: (l) => void (toMain = l),
     onExit: (l) => void (exit = l),
     kill: () => {
@@ -102,12 +105,15 @@ describe('ControlPlaneSupervisor', () => {
         await vi.advanceTimersByTimeAsync(30_000);
       }
       expect(notices).toEqual([
-        "Guardian's control plane stopped (code 9); restarting in 1 s",
-        "Guardian's control plane stopped (code 9); restarting in 2 s",
-        "Guardian's control plane stopped (code 9); restarting in 4 s",
-        "Guardian's control plane stopped (code 9); restarting in 8 s",
-        "Guardian's control plane stopped (code 9) and is not restarted: the control plane stopped 5 times in 10 minutes; restart Guardian after fixing the cause",
+        "Guardian's control plane stopped (exit code 9); restarting in 1 s. Figures are from its status file meanwhile.",
+        "Guardian's control plane was restarted after it stopped (exit code 9); back after 1.0 s.",
+        "Guardian's control plane stopped (exit code 9); restarting in 2 s. Figures are from its status file meanwhile.",
+        "Guardian's control plane stopped (exit code 9); restarting in 4 s. Figures are from its status file meanwhile.",
+        "Guardian's control plane stopped (exit code 9); restarting in 8 s. Figures are from its status file meanwhile.",
+        "Guardian's control plane stopped (exit code 9) and is not restarted: the control plane stopped 5 times in 10 minutes; restart Guardian after fixing the cause",
       ]);
+      // The replacement host was told why it was started, to record the restart as an incident.
+      expect(hosts[1]!.sent[0]).toMatchObject({ kind: 'start', options: { dataDir: '/d', restart: { reason: 'exited', detail: 'exit code 9' } } });
       expect(hosts).toHaveLength(5);
       await sup.shutdown(10);
     } finally {

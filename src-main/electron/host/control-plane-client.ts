@@ -38,6 +38,7 @@ export class ControlPlaneClient {
   private readonly pending = new Map<number, Pending>();
   private readonly eventListeners = new Set<(e: StreamEvent) => void>();
   private readonly stateListeners = new Set<(s: HostState) => void>();
+  private readonly pongListeners = new Set<(id: number) => void>();
   private stoppedWaiters: ((r: ShutdownReport | null) => void)[] = [];
   private readonly callTimeout_ms: number;
 
@@ -60,6 +61,21 @@ export class ControlPlaneClient {
   onState(listener: (s: HostState) => void): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
+  }
+
+  /** The watchdog's ping; the host's pong comes to onPong. */
+  ping(id: number): void {
+    this.port.post({ kind: 'ping', id });
+  }
+
+  onPong(listener: (id: number) => void): () => void {
+    this.pongListeners.add(listener);
+    return () => this.pongListeners.delete(listener);
+  }
+
+  /** Kills the host process (the watchdog, on a stall). */
+  kill(): void {
+    this.port.kill();
   }
 
   /** Sends one API call to the control plane; rejects with its reason, or when it does not answer. */
@@ -120,6 +136,9 @@ export class ControlPlaneClient {
       }
       case 'event':
         for (const l of [...this.eventListeners]) l(msg.event);
+        return;
+      case 'pong':
+        for (const l of [...this.pongListeners]) l(msg.id);
         return;
       case 'stopped':
         this.setState({ phase: 'stopped', report: msg.report });

@@ -15,12 +15,16 @@ export interface HostOptions {
   repoRoot?: string;
   /** Run the MT4 simulator beside Guardian (fault injection from the console), as `serve --demo`. */
   demo?: boolean;
+  /** Set by the watchdog when this host replaces one that stalled or stopped: recorded as an incident once up. */
+  restart?: { reason: 'stalled' | 'exited'; detail: string; down_ms: number };
 }
 
 export type ToHost =
   | { kind: 'start'; options: HostOptions }
   | { kind: 'call'; id: number; name: ApiName; request: unknown }
-  | { kind: 'shutdown'; flush_ms: number };
+  | { kind: 'shutdown'; flush_ms: number }
+  /** The watchdog's ping: answered at once by the host's event loop (a stalled loop does not answer). */
+  | { kind: 'ping'; id: number };
 
 export interface HostReady {
   kind: 'ready';
@@ -37,7 +41,8 @@ export type FromHost =
   | { kind: 'result'; id: number; ok: true; value: unknown }
   | { kind: 'result'; id: number; ok: false; error: string }
   | { kind: 'event'; event: StreamEvent }
-  | { kind: 'stopped'; report: ShutdownReport };
+  | { kind: 'stopped'; report: ShutdownReport }
+  | { kind: 'pong'; id: number };
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
@@ -47,6 +52,7 @@ export function parseToHost(x: unknown): ToHost | null {
     return { kind: 'call', id: x.id as number, name: x.name as ApiName, request: x.request };
   }
   if (x.kind === 'shutdown' && typeof x.flush_ms === 'number') return { kind: 'shutdown', flush_ms: x.flush_ms };
+  if (x.kind === 'ping' && Number.isSafeInteger(x.id)) return { kind: 'ping', id: x.id as number };
   if (x.kind === 'start' && isObject(x.options) && typeof x.options.dataDir === 'string') return { kind: 'start', options: x.options as unknown as HostOptions };
   return null;
 }
@@ -59,6 +65,7 @@ export function parseFromHost(x: unknown): FromHost | null {
     case 'result': return Number.isSafeInteger(x.id) && typeof x.ok === 'boolean' ? (x as unknown as FromHost) : null;
     case 'event': return isObject(x.event) && typeof x.event.type === 'string' ? (x as unknown as FromHost) : null;
     case 'stopped': return isObject(x.report) ? (x as unknown as FromHost) : null;
+    case 'pong': return Number.isSafeInteger(x.id) ? { kind: 'pong', id: x.id as number } : null;
     default: return null;
   }
 }

@@ -88,6 +88,7 @@ export function runControlPlaneHost(port: HostPort, deps: HostDeps = defaultHost
       finish({ exit_code, report: null });
       return false;
     }
+    if (options.restart) recordRestart(guardian, options.restart);
     const found = deps.consoleApi(guardian);
     api = found.api;
     unsubscribe = api.subscribe((event) => port.post({ kind: 'event', event }));
@@ -148,6 +149,10 @@ export function runControlPlaneHost(port: HostPort, deps: HostDeps = defaultHost
       void stop(msg.flush_ms);
       return;
     }
+    if (msg.kind === 'ping') {
+      port.post({ kind: 'pong', id: msg.id }); // from this event loop: a stalled one does not answer
+      return;
+    }
     const reply = (r: { ok: true; value: unknown } | { ok: false; error: string }) => port.post({ kind: 'result', id: msg.id, ...r });
     if (stopping) return reply({ ok: false, error: 'Guardian is stopping: it takes no new work' });
     if (!started) return reply({ ok: false, error: 'Guardian has not been started' });
@@ -162,6 +167,16 @@ export function runControlPlaneHost(port: HostPort, deps: HostDeps = defaultHost
   });
 
   return { done };
+}
+
+/** The watchdog restarted the control plane: an incident in the new host's log (issue 7). */
+export function recordRestart(guardian: Guardian, r: NonNullable<HostOptions['restart']>): void {
+  const title = `The desktop app's watchdog restarted the control plane: it ${r.reason === 'stalled' ? 'stalled' : 'stopped'} (${r.detail}); down ${(r.down_ms / 1000).toFixed(1)} s`;
+  try {
+    guardian.incidents.raise({ family: 'HOST', title, summary: title, severity: 'critical', type: 'detect', detail: { ...r } });
+  } catch {
+    // the log's failure must not stop the host; the window was told already
+  }
 }
 
 /** How the pipe path is protected here, for the log and the report. */

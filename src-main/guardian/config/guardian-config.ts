@@ -34,6 +34,23 @@ export interface GuardianConfig {
   /** The console and status API (HTTP + WebSocket + /metrics): loopback only, see guardian/server. */
   api: { enabled: boolean; host: string; port: number };
   status_line_ms: number;
+  /** Mirror, snapshots, status file (guardian/durability); filled with the schema's defaults. */
+  durability?: DurabilityConfig;
+  /** Active/standby under a lease (guardian/leadership); filled with the schema's defaults. */
+  ha?: HaConfig;
+}
+
+export interface HaConfig {
+  enabled: boolean;
+  lease_ms: number;
+  renew_ms: number;
+  dead_holder_takeover: boolean;
+}
+
+export interface DurabilityConfig {
+  mirror: { path?: string; check_every_s: number; integrity_every_s: number };
+  snapshots: { every_s: number; dir: string; keep: number };
+  status_file: { enabled: boolean; file: string; every_ms: number };
 }
 
 /** The repo's config folder: the embedded defaults travel with the code. */

@@ -12,8 +12,28 @@ function refusedBy(effects: readonly ModeEffect[]): string | null {
   return r && r.type === 'OVERRIDE_REFUSED' ? r.reason : null;
 }
 
+/**
+ * The kill switch's latch (guardian/execution): engaged by kill_switch, released only by the
+ * guarded resume (a reason, audited). Without it the kill switch is the SAFE_MODE pin alone.
+ */
+export interface KillSwitchLatch {
+  readonly kill: { readonly engaged: boolean };
+  engageKill(by: string, reason: string): void;
+  releaseKill(): void;
+}
+
 /** The console server's view of one control plane. */
-export function consolePort(cp: ControlPlane): ControlPlanePort {
+export function consolePort(cp: ControlPlane, latch?: KillSwitchLatch): ControlPlanePort {
+  /** Releases the kill switch: the latch, its SAFE_MODE pin and any operator hold it came with. */
+  const releaseKill = (actor: string, reason: string): string | null => {
+    if (cp.modes.state.pin?.mode === 'SAFE_MODE') {
+      const refused = refusedBy(cp.unpin(actor, `kill switch released: ${reason}`));
+      if (refused) return refused; // still engaged: nothing was lifted
+    }
+    latch?.releaseKill();
+    if (cp.entriesHeldBy) cp.resumeEntries(actor, reason);
+    return null;
+  };
   const view = (): ControlPlaneView => {
     const s = cp.controlStatus();
     const paths: Partial<Record<PathName, { healthy: boolean; last_error?: string | null }>> = {};
@@ -31,7 +51,7 @@ export function consolePort(cp: ControlPlane): ControlPlanePort {
       ...(s.broker ? { broker: s.broker } : {}),
       ...(s.active_tier ? { active_tier: s.active_tier } : {}),
       paths,
-      ...(s.controls ? { controls: s.controls } : {}),
+      ...(s.controls ? { controls: latch ? { ...s.controls, kill_switch_engaged: latch.kill.engaged } : s.controls } : {}),
     };
   };
   const handlers = (): ControlHandlers => ({
@@ -44,6 +64,11 @@ export function consolePort(cp: ControlPlane): ControlPlanePort {
       return { ok: true, slot: 'entries', detail: 'new entries wait until the buffer is empty', lapse: () => cp.resumeEntries(actor, `drain lapsed: ${r.reason}`) };
     },
     resume: (r, actor): HandlerResult => {
+      // The kill switch's one release: explicit, guarded (reason, audit), and it lifts its pin too.
+      if (latch?.kill.engaged) {
+        const refused = releaseKill(actor, r.reason);
+        return refused ? { ok: false, code: 'REFUSED', error: refused } : { ok: true, slot: 'mode', detail: 'kill switch released: SAFE_MODE pin lifted; the mode now follows the gates' };
+      }
       if (!cp.entriesHeldBy) return { ok: false, code: 'CONFLICT', error: 'New entries are not held by an operator (a mode may still hold them: see the mode).' };
       cp.resumeEntries(actor, r.reason);
       return { ok: true, slot: 'entries' };
@@ -60,8 +85,12 @@ export function consolePort(cp: ControlPlane): ControlPlanePort {
       return refused ? { ok: false, code: 'REFUSED', error: refused } : { ok: true, slot: 'mode' };
     },
     kill_switch: (r, actor): HandlerResult => {
+      if (latch?.kill.engaged) return { ok: false, code: 'CONFLICT', error: 'The kill switch is already engaged; release it with Resume (a reason is required).' };
       const refused = refusedBy(cp.pin('SAFE_MODE', cp.policy.overrides.max_pin_s, actor, `kill switch: ${r.reason}`));
-      return refused ? { ok: false, code: 'REFUSED', error: refused } : { ok: true, slot: 'mode', lapse: () => cp.unpin(actor, `kill switch lapsed: ${r.reason}`) };
+      if (refused) return { ok: false, code: 'REFUSED', error: refused };
+      latch?.engageKill(actor, r.reason);
+      // Given an expiry, the kill switch lapses like a release; without one it stays until Resume.
+      return { ok: true, slot: 'mode', lapse: () => (latch ? releaseKill(actor, `kill switch lapsed: ${r.reason}`) : cp.unpin(actor, `kill switch lapsed: ${r.reason}`)) };
     },
   });
   return {

@@ -36,6 +36,8 @@ import {
   type BreakerLookup, type ScoreWhy,
 } from './scores';
 import { buildStatus, whyOf } from './status';
+import { ErrorBudget, judgePulse } from './error-budget';
+import { SEED_SLO_BUDGETS } from '../../../src-shared/contract';
 import {
   DEFAULT_EXEC_BUDGETS, type ControlEvent, type ControlEventType, type ControlPlaneOptions, type ControlStatus, type ExecBudgets,
   type IncidentSink, type RepairStatus, type WhyRecord,
@@ -84,6 +86,13 @@ export interface ControlPlane extends Disposable {
    * a condition that does not compile leaves the engine as it was.
    */
   setConditions(conditions: Record<string, string>): { ok: boolean; detail: string };
+  /**
+   * Where the live policy comes from: the database, or the YAML on disk (the shadow) when the
+   * database could not be read (issue 7: two configuration channels).
+   */
+  readonly configChannel: { source: 'database' | 'shadow'; reason: string | null };
+  /** The database's policy cannot be read (e.g. applied advice): run on the shadow, and say so. */
+  runOnShadow(reason: string): void;
   /** The condition each enabled constraint is evaluated with now. */
   conditions(): { id: string; condition: string }[];
 }
@@ -118,6 +127,9 @@ class ControlPlaneImpl implements ControlPlane {
   private engine!: ConstraintEngine;
   private byId = new Map<string, ConstraintDefinition>();
   private conditionOverrides = new Map<string, string>();
+  /** The YAML's definitions while the database's policy cannot be read; null on the database. */
+  private shadow: ConstraintDefinition[] | null = null;
+  configChannel: { source: 'database' | 'shadow'; reason: string | null } = { source: 'database', reason: null };
   private readonly router: Router;
   private readonly clock: Clock;
   private readonly files: { constraints: string; policy: string; runbooks: string };
@@ -136,6 +148,7 @@ class ControlPlaneImpl implements ControlPlane {
   private disposed = false;
   private entryTtl_s: number;
   private operatorHold: { by: string; reason: string; untilDrained: boolean } | null = null;
+  private readonly errorBudget = new ErrorBudget();
   private readonly previousPolicy: Router['signals']['policy'];
   private readonly failingSince = new Map<PathName, number>();
   private readonly episodes: number[] = [];
@@ -173,8 +186,19 @@ class ControlPlaneImpl implements ControlPlane {
     this.books = loadRunbooks(this.files.runbooks);
     this.entryTtl_s = this.failover.held_signals.ttl_s;
     this.repository = new ConstraintRepository(o.db);
-    this.repository.seed(loadConstraints(this.files.constraints), this.files.constraints, this.clock.wall_ms());
-    this.setEngine(this.buildEngine());
+    // Two channels: the live policy in the database, the YAML on disk as its shadow. A YAML that
+    // does not validate still stops the start; a database that cannot be read does not.
+    const fromYaml = loadConstraints(this.files.constraints);
+    let shadowWhy: string | null = null;
+    try {
+      this.repository.seed(fromYaml, this.files.constraints, this.clock.wall_ms());
+      this.setEngine(this.buildEngine());
+    } catch (err) {
+      shadowWhy = `the constraints in the database cannot be read (${(err as Error).message})`;
+      this.shadow = fromYaml;
+      this.configChannel = { source: 'shadow', reason: shadowWhy };
+      this.setEngine(this.buildEngine());
+    }
 
     // State kept across a restart.
     this.state = new ControlStore(o.db);
@@ -191,7 +215,7 @@ class ControlPlaneImpl implements ControlPlane {
     if (saved.signal_tier && SIGNAL_TIERS.includes(saved.signal_tier)) this.router.signals.activeTier = saved.signal_tier;
 
     this.pulse_ms = o.pulse?.pulse_ms ?? 250;
-    this.sampler = this.store.add(new PulseSampler({ router: o.router, db: o.db, clock: this.clock, dataDir: o.dataDir }, { ...o.pulse, pulse_ms: this.pulse_ms }));
+    this.sampler = this.store.add(new PulseSampler({ router: o.router, db: o.db, clock: this.clock, dataDir: o.dataDir, ...(o.truth ? { truth: o.truth } : {}) }, { ...o.pulse, pulse_ms: this.pulse_ms }));
 
     this.setModes(this.modeManager);
     this.store.add(toDisposable(() => this.modeSub?.dispose()));
@@ -212,6 +236,7 @@ class ControlPlaneImpl implements ControlPlane {
       this.router.signals.policy = this.previousPolicy;
     }));
 
+    if (shadowWhy) this.note('config', `running on the shadow configuration (${this.files.constraints}): ${shadowWhy}`, 'warning');
     if (saved.modes) this.note('config', `restored: mode ${this.mode}, ${this.breakers.dependencies().length} breakers, tier ${this.router.signals.activeTier}`, 'info');
     if (o.autostart ?? true) this.store.add(this.clock.setInterval(() => this.tick(), this.pulse_ms));
   }
@@ -252,7 +277,7 @@ class ControlPlaneImpl implements ControlPlane {
 
   /** The repository's enabled constraints, with the condition overrides in force. */
   private buildEngine(overrides: ReadonlyMap<string, string> = this.conditionOverrides): ConstraintEngine {
-    const defs = this.repository.load().map((d) => {
+    const defs = this.policyBase().map((d) => {
       const condition = overrides.get(d.id);
       if (condition === undefined || condition === d.condition) return d;
       const { compiled: _compiled, origin: _origin, ...spec } = d;
@@ -269,7 +294,7 @@ class ControlPlaneImpl implements ControlPlane {
     try {
       const engine = this.buildEngine(next);
       // An override equal to the repository's condition is no override: a later YAML change wins.
-      const base = new Map(this.repository.load().map((d) => [d.id, d.condition]));
+      const base = new Map(this.policyBase().map((d) => [d.id, d.condition]));
       for (const [id, condition] of [...next]) if (base.get(id) === condition || !base.has(id)) next.delete(id);
       this.conditionOverrides = next;
       this.setEngine(engine);
@@ -281,6 +306,19 @@ class ControlPlaneImpl implements ControlPlane {
     }
     this.emit({ type: 'config', text: `conditions in force: ${detail}`, severity: 'info', data: { conditions } });
     return { ok: true, detail };
+  }
+
+  /** The definitions in force before overrides: the database's, or the shadow's. */
+  private policyBase(): ConstraintDefinition[] {
+    return this.shadow ?? this.repository.load();
+  }
+
+  runOnShadow(reason: string): void {
+    if (this.shadow) return;
+    this.shadow = loadConstraints(this.files.constraints);
+    this.configChannel = { source: 'shadow', reason };
+    this.setEngine(this.buildEngine());
+    this.note('config', `running on the shadow configuration (${this.files.constraints}): ${reason}`, 'warning');
   }
 
   conditions(): { id: string; condition: string }[] {
@@ -345,6 +383,12 @@ class ControlPlaneImpl implements ControlPlane {
     }, { agents: this.o.agents ?? DEFAULT_AGENT_CONFIG, gates: this.o.gates ?? DEFAULT_GATE_POLICY });
     const result: PulseResult = { snapshot, decision, scores: { comm, signal, exec } };
     this.last = result;
+    const finiteOrNull = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
+    this.errorBudget.record(now, judgePulse({
+      healthy_paths: finiteOrNull(snapshot.vars.healthy_paths),
+      bridge_rtt_p95_ms: finiteOrNull(snapshot.baselines.p95_bridge_latency_ms),
+      ack_latency_p95_ms: finiteOrNull(snapshot.baselines.p95_ack_latency_ms),
+    }, SEED_SLO_BUDGETS));
 
     // During the warm-up the pulse is seen but not acted on: the first echoes, STATUS and signals
     // have not arrived yet, and a mode entered on an empty pulse would be a false alarm.
@@ -950,6 +994,12 @@ class ControlPlaneImpl implements ControlPlane {
     try {
       const defs = loadConstraints(this.files.constraints);
       const seeded = this.repository.seed(defs, this.files.constraints, this.clock.wall_ms());
+      if (this.shadow) {
+        // The database answers again: back on the live channel.
+        this.shadow = null;
+        this.configChannel = { source: 'database', reason: null };
+        done.push('the database is read again (off the shadow configuration)');
+      }
       this.setEngine(this.buildEngine());
       done.push(`constraints: ${this.engine.definitions.length} (${seeded.inserted.length} new, ${seeded.updated.length} changed, ${seeded.disabled.length} disabled)`);
     } catch (err) {
@@ -990,6 +1040,7 @@ class ControlPlaneImpl implements ControlPlane {
       pulse_ms: this.pulse_ms,
       heldOutcomes: this.heldOutcomes,
       operatorHold: this.operatorHold,
+      error_budget_burn: this.errorBudget.burn(this.clock.now_ms()),
       name: this.name,
       describe: (id) => this.byId.get(id),
       entries: this.mode === 'SAFE_MODE' ? 'refuse' : MODE_SEVERITY[this.mode] >= MODE_SEVERITY['DEGRADED.EXEC'] || this.operatorHold ? 'hold' : 'pass',

@@ -8,7 +8,7 @@ import type { Clock } from '../clock';
 import type { ConstraintResult, Severity } from '../constraints';
 import type { GatePolicy } from '../gates';
 import type { Mode, ModeEffect } from '../modes';
-import type { PulseSettings } from '../pulse';
+import type { PulseSettings, TruthFeed } from '../pulse';
 import type { RepairActions } from '../repair';
 import type { Router } from '../router';
 import type { Db } from '../store';
@@ -99,6 +99,8 @@ export interface ControlPlaneOptions extends ControlPlaneSettings {
   dataDir: string;
   /** The repair steps that touch the system (guardian.ts implements them on its listeners). */
   actions?: Partial<Omit<RepairActions, 'reloadConfig'>>;
+  /** The trading truth the pulse reads (consecutive losses, VaR, drawdown and its persisted peak). */
+  truth?: TruthFeed;
 }
 
 export interface BreakerStatus {

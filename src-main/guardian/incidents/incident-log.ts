@@ -97,9 +97,13 @@ export class IncidentLog extends IncidentWriter {
     return renderReport({ ...this.reportBase('timeline'), range: { from_ts, to_ts }, incidents, audit, audit_by_incident }, format);
   }
 
-  private reportBase(scope: ReportData['scope']): Pick<ReportData, 'generated_ts' | 'scope' | 'chain'> {
+  private reportBase(scope: ReportData['scope']): Pick<ReportData, 'generated_ts' | 'scope' | 'chain' | 'manifest'> {
     const v = this.verify();
-    return { generated_ts: this.nowIso(), scope, chain: { head_hash: v.head_hash, verified: v.ok, checked: v.checked, problems: v.problems.length } };
+    const manifest = this.options.manifest?.() ?? null;
+    return {
+      generated_ts: this.nowIso(), scope, chain: { head_hash: v.head_hash, verified: v.ok, checked: v.checked, problems: v.problems.length },
+      ...(manifest ? { manifest } : {}),
+    };
   }
 }
 

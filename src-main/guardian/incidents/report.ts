@@ -1,6 +1,6 @@
 // Incident reports, for a trader and for machines: Markdown (headings, a table of the timeline) and
 // JSON (the contract's ReportJson, plus who did what). Pure: the data comes in assembled.
-import type { AuditEntry, ReportFile, ReportJson } from '../../../src-shared/contract';
+import type { AuditEntry, ReportFile, ReportJson, RunManifest } from '../../../src-shared/contract';
 import type { CauseRecord } from './types';
 import type { IncidentEventView, IncidentView } from './views';
 
@@ -16,6 +16,8 @@ export interface ReportData {
   /** The actions recorded under each incident, by incident id. */
   audit_by_incident: Record<string, AuditEntry[]>;
   chain: { head_hash: string | null; verified: boolean; checked: number; problems: number };
+  /** What was running (guardian/manifest); every report made by a running Guardian has it. */
+  manifest?: RunManifest;
 }
 
 export interface WhoDidWhat {
@@ -55,6 +57,7 @@ export function renderReport(data: ReportData, format: IncidentReportFormat): Re
       who_did_what: whoDidWhat(data.incidents, data.audit),
     };
     if (data.range) body.range = data.range;
+    if (data.manifest) body.manifest = data.manifest;
     return { filename: `${stem}.json`, content_type: 'application/json', body: JSON.stringify(body, null, 2) + '\n' };
   }
   return { filename: `${stem}.md`, content_type: 'text/markdown; charset=utf-8', body: markdown(data) };
@@ -166,8 +169,24 @@ function markdown(d: ReportData): string {
   }
   const who = whoDidWhat(d.incidents, d.audit);
   parts.push('## Who did what', who.length ? table(['Who', 'What'], who.map((w) => [w.actor, w.actions.join(', ')])) : '_Nobody._');
+  if (d.manifest) parts.push('## Run manifest', manifestTable(d.manifest));
   parts.push('## Log integrity', d.chain.verified
     ? `The hash chain verifies: ${d.chain.checked} entries checked; head \`${d.chain.head_hash ?? 'empty'}\`.`
     : `**The hash chain does NOT verify (${d.chain.problems} problem(s)).** Run \`guardian verify-log\` for the list.`);
   return parts.join('\n\n') + '\n';
+}
+
+/** What was running: the version, the commit, the configuration's hash (secrets redacted), flags, data dir. */
+function manifestTable(m: RunManifest): string {
+  const flags = Object.entries(m.flags).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  return table(['Item', 'Value'], [
+    ['Version', m.version],
+    ['Git commit', m.git_commit ? `${m.git_commit}${m.git_ref ? ` (${m.git_ref})` : ''}` : 'none (not a git checkout)'],
+    ['Config hash (secrets redacted)', m.config_hash],
+    ...m.config_files.map((f) => [`  ${f.file}`, f.sha256 ?? 'unreadable']),
+    ['Flags', flags || 'none'],
+    ['Data dir', m.data_dir],
+    ['Protocol versions', m.protocol_versions.join(', ')],
+    ['Started (UTC)', stamp(m.started_ts)],
+  ]);
 }

@@ -2,6 +2,7 @@
 // Every change and the event recording it are written in one transaction: the `...In(db, ...)`
 // variants run inside the caller's (a GroupCommit batch, say), the others open their own.
 // Listeners hear of a change only once it is committed.
+import type { RunManifest } from '../../../src-shared/contract';
 import type { Clock } from '../clock';
 import { Emitter, type Disposable } from '../lifecycle';
 import type { CommitWork, Db } from '../store';
@@ -16,6 +17,8 @@ export interface IncidentLogOptions {
   clock: Clock;
   /** A listener threw after a commit: the change stands, so this is told rather than the writer. */
   onListenerError?: (err: unknown) => void;
+  /** What is running (guardian/manifest): every report carries it. */
+  manifest?: () => RunManifest | null;
 }
 
 export class IncidentWriter implements Disposable {
@@ -26,7 +29,7 @@ export class IncidentWriter implements Disposable {
   private pending: LogChange[] = [];
   private disposed = false;
 
-  constructor(readonly db: Db, private readonly options: IncidentLogOptions) {
+  constructor(readonly db: Db, protected readonly options: IncidentLogOptions) {
     this.rows = new LogRows(db);
     this.clock = options.clock;
   }

@@ -100,14 +100,20 @@ export class EaFacts {
     this.skews = new RollingWindow(options.skew_window_s * 1000, 1024);
   }
 
+  /** The equity peak known from before (the trade journal's, persisted): a restart keeps the drawdown. */
+  seedPeak(equity: number): void {
+    if (Number.isFinite(equity) && !(equity <= this.peakEquity)) this.peakEquity = equity;
+  }
+
   /** A STATUS (or STATUS_RESPONSE) received at monotonic now_ms and wall wall_ms. */
   record(status: StatusPayload & Record<string, unknown>, now_ms: number, wall_ms: number): void {
     this.latest = status;
     this.received_ms = now_ms;
     const spread = num(status.spread_pips);
     if (spread >= 0) this.spreads.push(now_ms, spread);
-    // MT4's server_time has whole seconds and arrives after a transit: each reading puts the skew at
-    // or below (wall - server_time), so the smallest reading of the window is the tightest estimate.
+    // MT4's server_time has whole seconds and arrives after a transit: each reading d = wall -
+    // server_time puts the skew in (d - 1000, d]. The window's readings together bound it (see
+    // skewWithin); a fixed STATUS phase must not read as a skew of up to a second.
     const server = parseServerTime(status.server_time, this.options.broker_utc_offset_s);
     if (Number.isFinite(server)) this.skews.push(now_ms, wall_ms - server);
     const balance = num(status.balance);
@@ -147,7 +153,7 @@ export class EaFacts {
       margin_level_pct: margin,
       ea_state_code: code,
       ea_halted: Number.isFinite(code) ? (code === 2 ? 1 : 0) : Number.NaN,
-      clock_skew_ms: live && skewStats.count > 0 ? skewStats.min : Number.NaN,
+      clock_skew_ms: live && skewStats.count > 0 ? skewWithin(skewStats.max - SERVER_TIME_RESOLUTION_MS, skewStats.min) : Number.NaN,
       portfolio_correlation: read('portfolio_correlation'),
       open_positions: open,
       daily_loss_pct: dayLoss,
@@ -165,4 +171,20 @@ export class EaFacts {
       equity,
     };
   }
+}
+
+/** server_time's resolution: MT4's TimeCurrent() has whole seconds. */
+const SERVER_TIME_RESOLUTION_MS = 1000;
+
+/**
+ * The skew of least magnitude consistent with every reading: the true skew lies in
+ * [max(d) - 1000, min(d)] (readings that disagree, from transit jitter, leave min(d)). Zero when
+ * the readings cannot tell the clocks apart, so the clock_in_sync warning fires only on a skew
+ * the readings prove.
+ */
+export function skewWithin(lo_ms: number, hi_ms: number): number {
+  if (lo_ms > hi_ms) return hi_ms;
+  if (lo_ms > 0) return lo_ms;
+  if (hi_ms < 0) return hi_ms;
+  return 0;
 }

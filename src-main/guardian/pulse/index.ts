@@ -1,7 +1,7 @@
 // The pulse: one snapshot of the whole chain every pulse_ms, with rolling baselines and the
 // 2-of-3 probe quorum. Other parts import from here only.
 export { PulseSampler, DEFAULT_PULSE_OPTIONS, PULSE_VARIABLES } from './pulse';
-export type { PulseOptions, PulseSettings, PulseSnapshot, PeerPulse, PathPulse, PathVerdictNow, TierPulse, PulseDeps, PingEvent, TradeEvent, ExtraVar } from './pulse';
+export type { PulseOptions, PulseSettings, PulseSnapshot, PeerPulse, PathPulse, PathVerdictNow, TierPulse, PulseDeps, TruthFeed, PingEvent, TradeEvent, ExtraVar } from './pulse';
 export { probeQuorum, DEFAULT_PROBE_BUDGET } from './quorum';
 export type { ProbeBudget, ProbeReadings, ProbeVote, PathVerdict, QuorumResult } from './quorum';
 export { RollingWindow, percentileOfSorted } from './rolling';

@@ -139,7 +139,23 @@ describe('EaFacts', () => {
       const serverText = new Date(Math.floor(sent / 1000) * 1000).toISOString().replace('T', ' ').slice(0, 19).replace(/-/g, '.');
       f.record(status({ server_time: serverText }), i * 1000, sent + 5);
     }
-    expect(f.figures(3000).clock_skew_ms).toBe(25); // 20 ms of phase + 5 ms of transit, not 700
+    // Readings 705, 305, 25, 955 put the skew in [-45, 25]: the clocks cannot be told apart.
+    expect(f.figures(3000).clock_skew_ms).toBe(0);
+  });
+
+  it('reads a STATUS sent at the same phase every second as no proven skew, and a real skew as at least what is proven', () => {
+    const base = Date.UTC(2026, 0, 5, 8);
+    const mt4 = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('T', ' ').slice(0, 19).replace(/-/g, '.');
+    const opts = { stale_ms: 10_000, spread_baseline_s: 300, spread_min_samples: 3, skew_window_s: 60, broker_utc_offset_s: 0 };
+    const samePhase = new EaFacts(opts);
+    for (let i = 0; i < 5; i++) samePhase.record(status({ server_time: mt4(base + i * 1000 + 505) }), i * 1000, base + i * 1000 + 505);
+    expect(samePhase.figures(4000).clock_skew_ms).toBe(0); // was read as 505 ms, a warning that never cleared
+    const behind = new EaFacts(opts); // the broker's clock 700 ms behind the host
+    for (const [i, phase] of [[0, 700], [1, 300], [2, 20], [3, 950]] as const) {
+      const server = base + i * 1000 + phase;
+      behind.record(status({ server_time: mt4(server) }), i * 1000, server + 700 + 5);
+    }
+    expect(behind.figures(3000).clock_skew_ms).toBe(655); // within [655, 725]: at least 655 is proven
   });
 
   it('gives the rolling median spread once it has enough samples, and misses everything when stale', () => {

@@ -146,6 +146,16 @@ export interface PulseDeps {
   clock: Clock;
   /** The data dir (its volume's free space is watched). */
   dataDir: string;
+  /** The trading truth (guardian/truth): figures from the trade journal, and each EA's persisted equity peak. */
+  truth?: TruthFeed;
+}
+
+/** What the pulse reads of the trading truth; structural, so the pulse does not depend on the part. */
+export interface TruthFeed {
+  /** Catalogue variables computed from the journal (consecutive_losses, var95_pct, ...); NaN unknown. */
+  readings(): Record<string, number>;
+  /** The highest equity ever seen for an EA, persisted (NaN: none). */
+  peakEquity(peer: string): number;
 }
 
 /** One ping's outcome on one path to one peer: the loop-around probe the repair verifies with. */
@@ -165,7 +175,7 @@ export interface TradeEvent {
 }
 
 const AGENT_EXTRA_VARS = ['orders_per_min', 'session_open', 'news_blackout', 'degrade_episodes_1h', 'repair_success_pct', 'false_positive_rate_pct'] as const;
-export type ExtraVar = (typeof AGENT_EXTRA_VARS)[number] | 'log_chain_ok';
+export type ExtraVar = (typeof AGENT_EXTRA_VARS)[number] | 'log_chain_ok' | 'pretrade_blocks_per_min';
 
 const worst = {
   max: (a: number, b: number) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.max(a, b)),
@@ -281,6 +291,8 @@ export class PulseSampler implements Disposable {
     let f = this.facts.get(peer);
     if (!f) {
       f = new EaFacts(this.options.ea);
+      // The drawdown's peak outlives a restart: the journal keeps it (it was kept in memory only).
+      f.seedPeak(this.deps.truth?.peakEquity(peer) ?? Number.NaN);
       this.facts.set(peer, f);
     }
     return f;
@@ -465,6 +477,13 @@ export class PulseSampler implements Disposable {
 
     const NaN_ = Number.NaN;
     const e = (name: string) => ea?.[name] ?? NaN_;
+    let truth: Record<string, number> = {};
+    try {
+      truth = this.deps.truth?.readings() ?? {};
+    } catch {
+      // the journal is unreadable (database closing): those variables read as missing
+    }
+    const t = (name: string) => truth[name] ?? NaN_;
     const vars: Record<string, number> = {
       spread_pips: e('spread_pips'),
       normal_spread_pips: e('normal_spread_pips'),
@@ -480,7 +499,15 @@ export class PulseSampler implements Disposable {
       margin_level_pct: e('margin_level_pct'),
       daily_loss_pct: e('daily_loss_pct'),
       drawdown_pct: e('drawdown_pct'),
-      consecutive_losses: trades.consecutive_losses,
+      // The journal's streak survives a restart; the pulse's own is the fallback without it.
+      consecutive_losses: this.deps.truth ? t('consecutive_losses') : trades.consecutive_losses,
+      max_drawdown_pct: t('max_drawdown_pct'),
+      var95_pct: t('var95_pct'),
+      es95_pct: t('es95_pct'),
+      profit_factor: t('profit_factor'),
+      win_rate_pct: t('win_rate_pct'),
+      closed_trades: t('closed_trades'),
+      return_days: t('return_days'),
       open_positions: e('open_positions'),
       positions_without_stop: Number.isFinite(e('positions_without_stop')) ? e('positions_without_stop') : trades.positions_without_stop,
       gross_leverage: e('gross_leverage'),
@@ -491,6 +518,7 @@ export class PulseSampler implements Disposable {
       db_ok: host.db_ok,
       db_write_latency_ms: host.db_write_latency_ms,
       log_chain_ok: this.extras.get('log_chain_ok') ?? NaN_,
+      pretrade_blocks_per_min: this.extras.get('pretrade_blocks_per_min') ?? NaN_, // issue 6: guardian/execution
       clock_skew_ms: e('clock_skew_ms'),
       buffer_depth: eaPeers.length > 0 || depth > 0 ? depth : NaN_,
       oldest_age_s: oldest,

@@ -1,5 +1,5 @@
 // What the router tells the control plane. Every path switch carries its reason.
-import type { Envelope, PathName, Role, SignalTier } from '../../../src-shared/protocol';
+import type { Envelope, PathName, Role, SignalPayload, SignalTier } from '../../../src-shared/protocol';
 
 export type RouterEvent =
   | { type: 'peer_connected'; peer: string; role: Exclude<Role, 'GUARDIAN'>; tier: SignalTier | null; path: PathName; legacy: boolean }
@@ -9,7 +9,7 @@ export type RouterEvent =
   | { type: 'message'; peer: string; role: Exclude<Role, 'GUARDIAN'>; path: PathName; envelope: Envelope }
   | { type: 'signal_held'; message_id: string; signal_id: string; reason: string }
   | { type: 'signal_expired'; message_id: string; reason: string }
-  | { type: 'signal_refused'; peer: string; signal_id: string; reason: string; detail: string }
+  | { type: 'signal_refused'; peer: string; signal_id: string; reason: string; detail: string; message_id?: string; signal?: SignalPayload }
   | { type: 'bad_input'; peer: string | null; path: PathName; reason: string; detail: string }
   | { type: 'security'; peer: string | null; path: PathName; detail: string }
   | { type: 'store_error'; detail: string };

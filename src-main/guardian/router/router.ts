@@ -223,7 +223,7 @@ export class Router {
       b.after.push((err) => {
         if (err) return;
         this.tellOrigin(from.node_id, decision.reason, env.header.message_id, decision.detail);
-        this.events.emit({ type: 'signal_refused', peer: from.node_id, signal_id: signal.signal_id, reason: decision.reason, detail: decision.detail });
+        this.events.emit({ type: 'signal_refused', peer: from.node_id, signal_id: signal.signal_id, reason: decision.reason, detail: decision.detail, message_id: env.header.message_id, signal });
       });
       return;
     }
@@ -258,8 +258,21 @@ export class Router {
     const now = Date.now();
     for (const r of rows) {
       const expired = r.expires_ms !== null && r.expires_ms < now;
+      const signal = JSON.parse(r.payload) as SignalPayload;
+      // A signal the policy held (the mode) meets the pre-trade gate at its release; one held for
+      // want of an EA (NO_ROUTE) passed the whole policy on arrival and is not checked twice.
+      const refused = expired || r.reason === 'NO_ROUTE' ? undefined : this.signals.releaseCheck?.(signal, r.origin_stream);
+      if (refused) {
+        b.heldOutcomes.push({ message_id: r.message_id, state: 'refused' });
+        b.after.push((err) => {
+          if (err) return;
+          this.tellOrigin(r.origin_stream, refused.reason, r.message_id, refused.detail);
+          this.events.emit({ type: 'signal_refused', peer: r.origin_stream, signal_id: signal.signal_id, reason: refused.reason, detail: refused.detail, message_id: r.message_id, signal });
+        });
+        continue;
+      }
       b.heldOutcomes.push({ message_id: r.message_id, state: expired ? 'expired' : 'released' });
-      if (!expired) for (const ea of eas) this.queueOutbound(b, ea, 'SIGNAL', JSON.parse(r.payload) as object, r.origin_stream, r.origin_seq);
+      if (!expired) for (const ea of eas) this.queueOutbound(b, ea, 'SIGNAL', signal, r.origin_stream, r.origin_seq);
     }
     return rows.length;
   }

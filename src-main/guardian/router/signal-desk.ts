@@ -12,8 +12,15 @@ export type SignalDecision =
 
 export type SignalPolicy = (signal: SignalPayload, from: { node_id: string; tier: SignalTier | undefined }) => SignalDecision | undefined;
 
+/**
+ * A signal the policy held (manage-only), about to be released once the mode clears: the
+ * pre-trade gate's word on it, which it did not have on arrival. A refusal names its reason and detail.
+ */
+export type ReleaseCheck = (signal: SignalPayload, origin: string) => { reason: string; detail: string } | undefined;
+
 export class SignalDesk {
   policy: SignalPolicy | undefined;
+  releaseCheck: ReleaseCheck | undefined;
   constructor(public activeTier: SignalTier) {}
 
   decide(signal: SignalPayload, from: Peer): SignalDecision {

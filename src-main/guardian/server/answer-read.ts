@@ -13,7 +13,7 @@ export class ApiError extends Error {
 }
 
 export const MAX_LIMIT = 10_000;
-const DEFAULT_LIMIT: Partial<Record<ApiName, number>> = { incidentsRecent: 50, auditRecent: 100, signalsHeld: 200, deadLetters: 200 };
+const DEFAULT_LIMIT: Partial<Record<ApiName, number>> = { incidentsRecent: 50, auditRecent: 100, signalsHeld: 200, deadLetters: 200, execution: 100 };
 
 export interface ReadInput {
   /** The incident (or `timeline`) a call names. */
@@ -69,6 +69,21 @@ export function answerRead(backend: ConsoleBackend, name: ApiName, input: ReadIn
       const file = backend.report(input.id ?? '', format as ReportFormat);
       if (!file) throw new ApiError(404, `No incident ${input.id ?? ''}`);
       return file;
+    }
+    case 'truth': {
+      const truth = backend.truth?.() ?? null;
+      if (!truth) throw new ApiError(503, 'The trading truth is not kept by this Guardian');
+      return truth;
+    }
+    case 'manifest': {
+      const manifest = backend.manifest?.() ?? null;
+      if (!manifest) throw new ApiError(503, 'No run manifest: this Guardian was started without one');
+      return manifest;
+    }
+    case 'execution': {
+      const view = backend.execution?.(limit()) ?? null;
+      if (!view) throw new ApiError(503, 'Execution safety runs with the control plane, which this Guardian does not run');
+      return view;
     }
     case 'control':
       break; // a write: each transport checks its token, validates and calls backend.control

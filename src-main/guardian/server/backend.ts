@@ -4,7 +4,7 @@
 // their own.
 import type {
   Advice, AuditEntry, ControlCall, ControlResponse, DeadLetter, GuardianStatus, HeldSignal, Incident, MetricsRecent,
-  ReportFile, ReportFormat, StreamEvent,
+  ReportFile, ReportFormat, RunManifest, StreamEvent, TruthReport, ExecutionView,
 } from '../../../src-shared/contract';
 import type { Disposable } from '../lifecycle';
 
@@ -33,6 +33,12 @@ export interface ConsoleBackend {
   control(call: ControlCall, actor: string): ControlResponse | Promise<ControlResponse>;
   /** A `status` every pulse; `incident`, `audit`, `advice`, `signal`, `dead_letter` as they happen. */
   onEvent(listener: (event: StreamEvent) => void): Disposable;
+  /** The trading truth (guardian/truth); absent: the API answers 503. */
+  truth?(): TruthReport | null;
+  /** The run manifest (guardian/manifest); absent: the API answers 503. */
+  manifest?(): RunManifest | null;
+  /** Execution safety (guardian/execution): blocked signals, kill switch, commands, ledger; absent: 503. */
+  execution?(limit: number): ExecutionView | null;
   /** What only Prometheus shows (the rest is read from the status). */
   figures(): PrometheusFigures;
 }

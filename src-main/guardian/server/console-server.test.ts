@@ -103,7 +103,7 @@ describe('console server', () => {
       status: {}, metricsRecent: { window_s: 60 }, incidentsRecent: { limit: 10 }, incident: { id: FIXTURE_INCIDENT.id },
       routesStatus: {}, bufferStatus: {}, agentsConsensus: {}, gates: {}, auditRecent: { limit: 5 }, adviceList: {},
       signalsHeld: {}, deadLetters: {}, control: { name: 'hold_new_entries', request: { reason: 'NFP in 5 minutes' } },
-      exportReport: { id: 'timeline', format: 'markdown' },
+      exportReport: { id: 'timeline', format: 'markdown' }, truth: {}, manifest: {}, execution: {},
     };
     const shapes: Record<ApiName, (x: Record<string, unknown>) => void> = {
       status: (x) => expect(Object.keys(x)).toEqual(expect.arrayContaining(['mode', 'overall_score', 'scores', 'routes', 'buffer', 'incidents', 'agent_votes', 'policy', 'ts', 'pulse_ms', 'demo', 'version'])),
@@ -120,6 +120,9 @@ describe('console server', () => {
       deadLetters: (x) => expect(x).toEqual({ dead_letters: [] }),
       control: (x) => expect(x).toEqual({ ok: true, audit_id: expect.stringMatching(/^AUD-/) }),
       exportReport: (x) => expect(x).toMatchObject({ filename: expect.any(String), content_type: expect.any(String), body: expect.stringContaining('bridge_latency') }),
+      truth: (x) => expect(x).toMatchObject({ journal_events: 4, metrics: { trades: 2, profit_factor: 'inf', sharpe: null } }),
+      execution: (x) => expect(x).toMatchObject({ gate_enabled: true, blocked: [{ signal_id: 's-7', reason_code: 'ORDER_SIZE_BLOCK' }] }),
+      manifest: (x) => expect(x).toMatchObject({ version: '0.0.0-test', config_hash: expect.stringMatching(/^[0-9a-f]{64}$/), protocol_versions: ['1.2', '1.0'] }),
     };
 
     it.each(API_NAMES)('%s answers its contract shape at the path the client builds', async (name) => {

@@ -9,7 +9,7 @@ import {
   GATE_NAMES, PATH_PRIORITY, TIMELINE_REPORT_ID,
   type AgentConsensus, type AgentVoteSummary, type BrokerStatus, type ControlCall, type ControlsState, type FaultName,
   type GateDetail, type GateName, type GuardianStatus, type Incident, type IncidentEvent, type Mode, type PathMetrics,
-  type PathName, type Policy, type ReportFile, type ReportFormat, type ReportJson, type RiskSummary, type SignalTier, type SloBudgets,
+  type PathName, type Policy, type ReportFile, type ReportFormat, type ReportJson, type RiskSummary, type RunManifest, type TruthReport, type ExecutionView, type SignalTier, type SloBudgets,
   type SloSample, type StatusIncidentEvent, type StreamEvent,
 } from '../../../src-shared/contract';
 import type { Clock } from '../clock';
@@ -71,6 +71,13 @@ export interface ConsoleSources {
   demo: boolean;
   /** Default pulse when there is no control plane to follow. */
   pulse_ms: number;
+  /** More of the status from parts the console does not know (durability: mirror, snapshots, config channel). */
+  statusExtra?: () => Partial<GuardianStatus>;
+  /** The trading truth (guardian/truth) and the run manifest (guardian/manifest), when kept. */
+  truth?: () => TruthReport | null;
+  manifest?: () => RunManifest | null;
+  /** Execution safety (guardian/execution), when the control plane runs. */
+  execution?: (limit: number) => ExecutionView | null;
 }
 
 export type FaultInjector = (fault: FaultName) => string;
@@ -188,6 +195,18 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
     return this.desk.run(call, actor);
   }
 
+  truth(): TruthReport | null {
+    return this.s.truth?.() ?? null;
+  }
+
+  manifest(): RunManifest | null {
+    return this.s.manifest?.() ?? null;
+  }
+
+  execution(limit: number): ExecutionView | null {
+    return this.s.execution?.(limit) ?? null;
+  }
+
   onEvent(listener: (event: StreamEvent) => void): Disposable {
     return this.events.on(listener);
   }
@@ -260,6 +279,8 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
     if (view.consensus) status.consensus = view.consensus;
     if (view.slo) status.slo = view.slo;
     if (view.broker) status.broker = view.broker;
+    if (dp.leadership) status.leadership = dp.leadership; // issue 7: active/standby
+    if (this.s.statusExtra) Object.assign(status, this.s.statusExtra()); // issue 7: durability
     return status;
   }
 

@@ -112,6 +112,11 @@ const HELD_REASON: Record<string, string> = {
   MODE_BLOCK: 'The current mode allows no new entries.',
   MANAGE_ONLY: 'Manage-only mode: no new entries.',
   OPERATOR_HOLD: 'An operator holds new entries.',
+  ORDER_SIZE_BLOCK: 'Refused by the pre-trade gate: the order (or the symbol with it) is over its lots or notional limit.',
+  PRICE_COLLAR_BLOCK: "Refused by the pre-trade gate: the limit or stop price is too far from the EA's last quote.",
+  DUPLICATE_ORDER_BLOCK: 'Refused by the pre-trade gate: the same signal, or the same order in this bar, came already.',
+  RATE_THROTTLE_BLOCK: 'Refused by the pre-trade gate: too many orders (or modifications) in the last minute.',
+  CANCEL_LOOP_BLOCK: 'Refused by the pre-trade gate: too many modifications or closes without a fill on this symbol.',
 };
 
 interface HeldRow { message_id: string; payload: string; reason: string; held_ms: number; expires_ms: number | null; state: string; rowid: number }
@@ -158,7 +163,8 @@ function toHeld(r: HeldRow): HeldSignal {
     // a payload that is not JSON still shows, with what the row says
   }
   const str = (k: string) => (typeof s[k] === 'string' ? (s[k] as string) : '');
-  const state: HeldState = r.state === 'released' || r.state === 'expired' || r.state === 'blocked' ? r.state : 'held';
+  // The router stores a policy refusal as 'refused'; the console calls it blocked.
+  const state: HeldState = r.state === 'refused' ? 'blocked' : r.state === 'released' || r.state === 'expired' || r.state === 'blocked' ? r.state : 'held';
   return {
     signal_id: str('signal_id') || r.message_id,
     message_id: r.message_id,

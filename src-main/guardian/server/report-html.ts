@@ -66,6 +66,11 @@ th{background:#eee}.meta{color:#444}.bad{color:#a00;font-weight:bold}
 Hash chain: ${report.chain.verified ? 'verified' : '<span class="bad">NOT VERIFIED</span>'} (head <code>${esc(report.chain.head_hash ?? 'empty')}</code>).</p>
 ${report.incidents.map((i) => incidentHtml(i, byIncident(i))).join('\n')}
 ${report.scope === 'timeline' && report.audit.length ? `<section><h2>Operator actions</h2>${auditTable(report.audit)}</section>` : ''}
+${report.manifest ? `<section><h2>Run manifest</h2>${table(['Item', 'Value'], [
+    ['Version', report.manifest.version], ['Git commit', report.manifest.git_commit ?? 'none'], ['Config hash (secrets redacted)', report.manifest.config_hash],
+    ['Flags', Object.entries(report.manifest.flags).map(([k, v]) => `${k}=${String(v)}`).join(', ')], ['Data dir', report.manifest.data_dir],
+    ['Protocol versions', report.manifest.protocol_versions.join(', ')], ['Started (UTC)', stamp(report.manifest.started_ts)],
+  ])}</section>` : ''}
 </body></html>
 `;
 }

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { WebSocket } from 'ws';
 import {
   GATE_NAMES,
-  type AuditEntry, type ControlCall, type ControlResponse, type GuardianStatus, type Incident, type StreamEvent,
+  type AuditEntry, type ControlCall, type ControlResponse, type GuardianStatus, type Incident, type RunManifest, type StreamEvent, type TruthReport, type ExecutionView,
 } from '../../../src-shared/contract';
 import { Emitter, type Disposable } from '../lifecycle';
 import type { ConsoleBackend } from './backend';
@@ -27,6 +27,28 @@ export const FIXTURE_INCIDENT: Incident = {
   id: 'INC-1', opened_ts: '2026-01-05T08:00:00.000Z', closed_ts: null, severity: 'warning', title: 'DEGRADED.COMM: socket down',
   mode: 'DEGRADED.COMM', events: [{ ts: '2026-01-05T08:00:00.000Z', type: 'mode_change', text: 'NORMAL -> DEGRADED.COMM' }],
   why: { causes: [{ constraint_id: 'bridge_latency', value: 210, limit: 60 }] }, runbook: null, estimate_to_recover_s: null, acknowledged_by: null,
+};
+
+export const FIXTURE_TRUTH: TruthReport = {
+  ts: '2026-01-05T08:00:00.000Z', source: 'trade journal: 4 TRADE event(s)', journal_events: 4, first_event_ts: '2026-01-05T07:00:00.000Z', correlation_days: 20,
+  metrics: {
+    trades: 2, wins: 2, losses: 0, win_rate_pct: 100, net_pnl: 12.5, fees: 1.4, expectancy: 6.25, profit_factor: 'inf', avg_win: 6.25, avg_loss: null,
+    return_days: 0, sharpe: null, sortino: null, max_drawdown_pct: 0.4, max_drawdown_duration_s: 120, max_drawdown_recovered: true, drawdown_pct: 0,
+    var95_pct: null, es95_pct: null, consecutive_losses: 0, max_consecutive_losses: 0, reject_rate_pct: 0, orders: 2, avg_slippage_bps: 0.8,
+    symbols_held: [], correlations: [], max_correlation: null,
+  },
+};
+
+export const FIXTURE_EXECUTION: ExecutionView = {
+  kill_switch: { engaged: false, by: null, reason: null, since: null, release: 'resume' }, gate_enabled: true, blocks_per_min: 1,
+  blocked: [{ ts: '2026-01-05T08:00:00.000Z', message_id: 'sig-1.7', signal_id: 's-7', origin: 'sig-1', symbol: 'EURUSD', action: 'BUY', lots: 9, reason_code: 'ORDER_SIZE_BLOCK', detail: '9 lots > max_lots_per_order 5' }],
+  commands: [], positions: [], differences: [], last_reconcile: null,
+};
+
+export const FIXTURE_MANIFEST: RunManifest = {
+  version: '0.0.0-test', git_commit: null, git_ref: null, config_hash: 'f'.repeat(64), config_files: [{ file: 'config/guardian.yaml', sha256: 'e'.repeat(64) }],
+  flags: { demo: false }, data_dir: '/tmp/guardian-test', protocol_versions: ['1.2', '1.0'], contract_version: '1.0', node: 'v20', platform: 'linux-x64',
+  pid: 1, started_ts: '2026-01-05T07:00:00.000Z',
 };
 
 /** A backend over fixed data; controls are audited in memory, and refused the way the real one does. */
@@ -68,6 +90,9 @@ export class FakeBackend implements ConsoleBackend {
     return refused ? { ok: false, code: 'REFUSED', error: 'the path is not up' } : { ok: true, audit_id: entry.id };
   }
   onEvent(listener: (e: StreamEvent) => void): Disposable { return this.events.on(listener); }
+  truth() { return FIXTURE_TRUTH; }
+  manifest() { return FIXTURE_MANIFEST; }
+  execution() { return FIXTURE_EXECUTION; }
   figures() { return { msgs_per_s: 3, store_failures: 1, bad_input: { BAD_JSON: 2, FRAME_SIZE: 1 }, peers_connected: 2 }; }
 }
 

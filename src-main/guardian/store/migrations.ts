@@ -118,4 +118,66 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX advice_constraint ON advice (constraint_id, state);
     `,
   },
+  {
+    version: 5,
+    name: 'trading truth: the trade journal (raw TRADE events), equity per minute, the equity peak',
+    sql: `
+      -- Every TRADE event from an EA, kept for good (the inbox is pruned); the truth metrics are computed from it.
+      CREATE TABLE truth_trades (
+        id INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, peer TEXT NOT NULL, ts_ms INTEGER NOT NULL,
+        event TEXT NOT NULL, ticket INTEGER NOT NULL, symbol TEXT NOT NULL, payload TEXT NOT NULL);
+      CREATE INDEX truth_trades_event ON truth_trades (event, ts_ms);
+      -- One STATUS equity per EA per minute (the last of the minute): drawdown, daily returns, VaR.
+      CREATE TABLE truth_equity (
+        peer TEXT NOT NULL, ts_ms INTEGER NOT NULL, equity REAL NOT NULL, balance REAL,
+        PRIMARY KEY (peer, ts_ms)) WITHOUT ROWID;
+      -- Small state: the equity peak per EA ('peak:<peer>'), so a restart does not forget a drawdown.
+      CREATE TABLE truth_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+  {
+    version: 6,
+    name: 'active/standby: the leadership lease (holder, fencing token, expiry) and the takeover history',
+    sql: `
+      -- One row: who is active. token only ever grows; every write of the active one is fenced
+      -- with it (TEMP triggers on its connection, see guardian/leadership). Times are wall-clock ms:
+      -- both instances run on the same workstation and read the same clock.
+      CREATE TABLE ha_lease (
+        id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, token INTEGER NOT NULL,
+        host TEXT NOT NULL, pid INTEGER NOT NULL, acquired_ms INTEGER NOT NULL,
+        renewed_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL);
+      -- Every acquisition, with why (no lease yet, expired, holder gone, released).
+      CREATE TABLE ha_takeovers (
+        token INTEGER PRIMARY KEY, holder TEXT NOT NULL, previous_holder TEXT, previous_token INTEGER,
+        at_ms INTEGER NOT NULL, why TEXT NOT NULL);
+    `,
+  },
+  {
+    version: 4,
+    name: 'execution safety: blocked signals, COMMAND outcomes, the position ledger, reconciliation differences, kill switch',
+    sql: `
+      -- Signals refused before the EA (pre-trade gate or mode), with the detail the service was told.
+      CREATE TABLE execution_blocks (
+        id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, message_id TEXT, signal_id TEXT NOT NULL, origin TEXT NOT NULL,
+        symbol TEXT NOT NULL, action TEXT NOT NULL, lots REAL, reason TEXT NOT NULL, detail TEXT NOT NULL);
+      CREATE INDEX execution_blocks_ts ON execution_blocks (ts_ms);
+      -- Every COMMAND to its outcome: sent, acknowledged, confirmed or unknown.
+      CREATE TABLE execution_commands (
+        id INTEGER PRIMARY KEY, command TEXT NOT NULL, peer TEXT NOT NULL, seq INTEGER NOT NULL, reason TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sent', 'acknowledged', 'confirmed', 'unknown')),
+        sent_ms INTEGER NOT NULL, acked_ms INTEGER, confirmed_ms INTEGER, detail TEXT NOT NULL, updated_ms INTEGER NOT NULL);
+      -- Guardian's ledger of open positions per EA, from TRADE events (the broker's truth after a reconciliation).
+      CREATE TABLE execution_positions (
+        peer TEXT NOT NULL, ticket INTEGER NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL, lots REAL NOT NULL,
+        open_price REAL, sl REAL, tp REAL, updated_ms INTEGER NOT NULL, PRIMARY KEY (peer, ticket)) WITHOUT ROWID;
+      -- What reconciliation found: missing (Guardian only), extra (broker only), different.
+      CREATE TABLE execution_differences (
+        id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, peer TEXT NOT NULL, ticket INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('missing', 'extra', 'different')), fields TEXT NOT NULL,
+        guardian TEXT, broker TEXT, incident_id TEXT);
+      CREATE INDEX execution_differences_ts ON execution_differences (ts_ms);
+      -- The kill switch (engaged, by, reason, since), kept across a restart.
+      CREATE TABLE execution_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_ms INTEGER NOT NULL);
+    `,
+  },
 ];

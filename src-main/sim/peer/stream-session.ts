@@ -23,7 +23,9 @@ export interface StreamSessionSettings {
 type State = 'idle' | 'connecting' | 'greeting' | 'ready' | 'stopped';
 
 const BACKOFF_FIRST_MS = 50;
-const BACKOFF_MAX_MS = 1000;
+// Capped low: a standby Guardian takes over in about a second (issue 7), and a peer must not sleep
+// through it; a refused local connect costs next to nothing.
+const BACKOFF_MAX_MS = 250;
 const SILENT_HEARTBEATS = 3;
 /** Silent this many intervals: the connection is half-open or Guardian hangs; start over. */
 const SILENT_HEARTBEATS_TO_RECONNECT = 12;

@@ -10,6 +10,8 @@ import type { ConnectionState } from '../types';
 import type { ScenarioName } from './fixtures/scenario';
 import { incidentMarkdown } from './markdown';
 import { FakeWorld } from './world';
+import { fakeManifest, fakeTruth } from './truth';
+import { fakeExecution } from './execution';
 
 export interface FakeClientOptions {
   scenario?: ScenarioName;
@@ -64,6 +66,9 @@ export class FakeClient extends BaseClient {
       case 'deadLetters': return { dead_letters: w.dead_letters.slice(0, limit) };
       case 'control': return this.control_(request as ApiRequest<'control'>);
       case 'exportReport': return this.report(request as ReportRequest);
+      case 'truth': return fakeTruth(this.now());
+      case 'manifest': return fakeManifest(this.now());
+      case 'execution': return fakeExecution(this.now(), w.status.controls?.kill_switch_engaged ?? false);
     }
     throw new Error(`unknown API entry ${String(name)}`);
   }

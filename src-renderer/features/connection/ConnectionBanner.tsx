@@ -20,14 +20,26 @@ export function bannerText(state: string, last_update_ms: number | null, retry_a
   }
 }
 
+/**
+ * The status came from Guardian's status file (the service does not answer: a read-only console,
+ * or the desktop app while its control plane restarts): say so, with the file's age.
+ */
+export function staleFileText(stale: boolean, age_s: number | null): string | null {
+  if (!stale) return null;
+  const age = age_s === null ? 'at an unknown time' : `${fmtDuration(age_s)} ago`;
+  return `Read-only: Guardian's service is not answering. Showing its status file, written ${age}; controls are unavailable.`;
+}
+
 export function ConnectionBanner() {
   const client = useClient();
   const conn = useGuardian(selectConnection);
   const last = useGuardian((s) => s.last_update_ms);
   const now = useNow(1000);
-  const text = bannerText(conn.state, last, conn.retry_at_ms, now, conn.last_error);
+  const fromFile = useGuardian((s) => s.status?.stale === true);
+  const fileAge = useGuardian((s) => s.status?.age_s ?? null);
+  const text = bannerText(conn.state, last, conn.retry_at_ms, now, conn.last_error) ?? staleFileText(fromFile, fileAge);
   if (!text) return null;
-  const severe = conn.state === 'offline';
+  const severe = conn.state === 'offline' || fromFile;
   return (
     <div className={`conn-banner ${severe ? 'tone-fail' : 'tone-watch'}`} role="status">
       <Icon name={severe ? 'fail' : 'refresh'} size={14} />

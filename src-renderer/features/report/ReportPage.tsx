@@ -33,6 +33,12 @@ export function ReportPage({ id }: { id: string }) {
             Generated {fmtStamp(report.generated_ts)} UTC · {report.incidents.length} incident{report.incidents.length === 1 ? '' : 's'} ·
             hash chain {report.chain.verified ? 'verified' : 'NOT VERIFIED'} (head <span className="mono">{report.chain.head_hash ?? 'none'}</span>)
           </p>
+          {report.manifest && (
+            <p className="report-meta">
+              Guardian {report.manifest.version} · commit <span className="mono">{report.manifest.git_commit?.slice(0, 12) ?? 'none'}</span> ·
+              config <span className="mono">{report.manifest.config_hash.slice(0, 12)}</span> · protocol {report.manifest.protocol_versions.join(', ')}
+            </p>
+          )}
           {report.incidents.map((i) => (
             <article key={i.id} className="report-incident">
               <h2>{i.id}: {i.title}</h2>
