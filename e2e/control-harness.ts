@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadPretradeLimits } from '../src-main/guardian/execution';
 import { configForTests, createGuardian, type ControlEvent, type ControlPlaneSettings, type Guardian, type GuardianConfig } from '../src-main/guardian';
 import { SimulatedEa, SimulatedSignalService, type SimulatedEaOptions } from '../src-main/sim';
 import type { SignalTier } from '../src-shared/protocol';
@@ -53,6 +54,8 @@ export async function startScenario(o: ScenarioOptions = {}): Promise<Scenario> 
     o.guardian?.(c);
   }), {
     dataDir: join(dir, 'guardian'),
+    // The scenarios stream identical orders at 20 a second to drive the modes; a desk's pre-trade gate would refuse them.
+    execution: { limits: { ...loadPretradeLimits(), enabled: false } },
     control: { warmup_ms: 500, ...o.control, pulse: { pulse_ms: 100, ...o.control?.pulse }, files: { policy, ...o.control?.files } },
   });
   const events: (ControlEvent & { at: number })[] = [];

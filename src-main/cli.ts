@@ -17,10 +17,11 @@ const FLUSH_ON_STOP_MS = 1000;
 const USAGE = `Guardian: the control plane of an MT4 trading workstation.
 
 Usage:
-  guardian serve [--config FILE] [--data-dir DIR] [--demo] [--quiet] [--data-plane-only]
+  guardian serve [--config FILE] [--pretrade FILE] [--data-dir DIR] [--demo] [--quiet] [--data-plane-only]
       Run the control plane headless, with its console at http://127.0.0.1:8787/?token=...
       (api in the config). --demo starts the MT4 simulator beside it. --data-plane-only runs
       the paths and the router without the pulse and mode manager (benchmarks, diagnosis).
+      --pretrade: the pre-trade gate's limits (default config/pretrade.yaml).
       --standby (or ha.enabled in the config): active/standby on a shared data dir; waits while
       another instance holds the lease, takes over when it lapses. Exit 3: lost the lease, stepped down.
   guardian sim [options]      Run the MT4 simulator (an EA and signal services); see guardian sim --help.
@@ -80,6 +81,7 @@ async function serve(args: string[]): Promise<number> {
       args,
       options: {
         config: { type: 'string' },
+        pretrade: { type: 'string' },
         'data-dir': { type: 'string' },
         demo: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -93,13 +95,14 @@ async function serve(args: string[]): Promise<number> {
     return 2;
   }
   const configFile = resolve(opts.config ?? DEFAULT_CONFIG_FILE);
+  const pretradeFile = opts.pretrade === undefined ? undefined : resolve(opts.pretrade);
   const dataDir = resolve(opts['data-dir'] ?? defaultDataDir());
   if (opts.demo) buildConsoleIfMissing();
   let guardian: Guardian;
   let leadership: Leadership | null = null;
   try {
     // Issue 6: every file in config/ is checked (schemas, ranges, cross-field rules) before anything starts.
-    assertConfigFiles(defaultConfigFiles(configFile));
+    assertConfigFiles({ ...defaultConfigFiles(configFile), ...(pretradeFile ? { pretrade: pretradeFile } : {}) });
     const config = loadGuardianConfig(configFile);
     // Issue 7: active/standby. Nothing that writes or binds is built before this instance holds the lease.
     if (opts.standby || config.ha?.enabled) {
@@ -110,8 +113,8 @@ async function serve(args: string[]): Promise<number> {
     guardian = await createGuardian(config, {
       dataDir, demo: opts.demo, control: !opts['data-plane-only'], ...(leadership ? { leadership } : {}),
       // Issue 6: the run manifest's facts, and the watch that keeps the last good configuration on a bad edit.
-      configFile, watchConfig: true,
-      flags: { config: configFile, data_dir: dataDir, demo: opts.demo, quiet: opts.quiet, data_plane_only: opts['data-plane-only'], standby: opts.standby },
+      configFile, watchConfig: true, ...(pretradeFile ? { execution: { file: pretradeFile } } : {}),
+      flags: { config: configFile, pretrade: pretradeFile ?? null, data_dir: dataDir, demo: opts.demo, quiet: opts.quiet, data_plane_only: opts['data-plane-only'], standby: opts.standby },
     });
   } catch (err) {
     leadership?.release();

@@ -2,7 +2,7 @@
 // operator runs two of them. An instance returns once it is active or standing by; `active`
 // resolves when it serves (at once for the first, at the takeover for a standby).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { CLI } from './guardian-process';
+import { CLI, pretradeArgs } from './guardian-process';
 
 export interface HaProcess {
   child: ChildProcess;
@@ -22,7 +22,7 @@ export interface HaProcess {
  * lease edited as the test wants (haConfig).
  */
 export async function startHaGuardian(dataDir: string, configFile: string, until: 'active' | 'standby-or-active' = 'standby-or-active', extraArgs: string[] = []): Promise<HaProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--standby', '--config', configFile, '--data-dir', dataDir, '--quiet', ...extraArgs], {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--standby', '--config', configFile, ...pretradeArgs(configFile), '--data-dir', dataDir, '--quiet', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,9 +1,9 @@
 // Guardian as its own process, as an operator runs it: `guardian serve` on a data dir, killed
 // and restarted by tests and benchmarks. Returns once it says where it listens.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -43,13 +43,26 @@ export function writeConfig(dataDir: string, port: number, edit: (yaml: string) 
   const base = readFileSync(join(ROOT, 'config', 'guardian.yaml'), 'utf8').replace('port: 9999', `port: ${port}`).replace('port: 8787', `port: ${apiPort}`);
   const file = join(dataDir, 'guardian.yaml');
   writeFileSync(file, edit(base));
+  // Beside it, the pre-trade limits off: these streams send thousands of identical orders a minute
+  // to test delivery, which a trading desk's gate rightly refuses (e2e/execution-* test the gate).
+  writeFileSync(pretradeBeside(file), readFileSync(join(ROOT, 'config', 'pretrade.yaml'), 'utf8').replace(/^enabled: true$/m, 'enabled: false'));
   return file;
+}
+
+/** The pretrade.yaml writeConfig puts beside a guardian.yaml; `serve --pretrade` is given it when present. */
+export function pretradeBeside(configFile: string): string {
+  return join(dirname(configFile), 'pretrade.yaml');
+}
+
+/** `--pretrade FILE` for a config written by writeConfig, else nothing (the shipped limits). */
+export function pretradeArgs(configFile: string): string[] {
+  return existsSync(pretradeBeside(configFile)) ? ['--pretrade', pretradeBeside(configFile)] : [];
 }
 
 export async function startGuardianProcess(dataDir: string, configFile: string, extraArgs: string[] = []): Promise<GuardianProcess> {
   // GUARDIAN_NODE_ARGS passes flags to the Guardian process (e.g. --cpu-prof) when profiling a benchmark.
   const nodeArgs = process.env.GUARDIAN_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', CLI, 'serve', '--config', configFile, '--data-dir', dataDir, '--quiet', ...extraArgs], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', CLI, 'serve', '--config', configFile, ...pretradeArgs(configFile), '--data-dir', dataDir, '--quiet', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -23,7 +23,8 @@ describe('store', () => {
     dbs.push(db);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
-    expect(schemaVersion(db)).toBe(Math.max(...MIGRATIONS.map((m) => m.version))); // the list is sorted at apply time
+    expect(schemaVersion(db)).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([...MIGRATIONS.map((m) => m.version)].sort((a, b) => a - b)); // read in order
     expect(integrityCheck(db)).toBe('ok');
   });
 
@@ -38,6 +39,20 @@ describe('store', () => {
     again.close();
     expect(() => openDatabase(file)).toThrow(StoreError);
     expect(() => openDatabase(file)).toThrow(/newer than this Guardian knows/);
+  });
+
+  it('fills a gap: a migration below the newest applied one, shipped later, is still applied', () => {
+    const file = fresh();
+    dbs.push(openDatabase(file, { migrations: [{ version: 910, name: 'later number, shipped first', sql: 'CREATE TABLE a (x INTEGER)' }] }));
+    dbs[0]!.close();
+    const both = [
+      { version: 905, name: 'lower number, shipped second', sql: 'CREATE TABLE b (x INTEGER)' },
+      { version: 910, name: 'later number, shipped first', sql: 'CREATE TABLE a (x INTEGER)' },
+    ];
+    const again = openDatabase(file, { migrations: both });
+    dbs.push(again);
+    expect(again.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('a', 'b') ORDER BY name").pluck().all()).toEqual(['a', 'b']);
+    expect(again.prepare('SELECT version FROM schema_version WHERE version >= 900 ORDER BY version').pluck().all()).toEqual([905, 910]);
   });
 
   it('group commit stores a burst in one transaction and reports the outcome to every writer', async () => {

@@ -58,15 +58,17 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
 /** Applies every migration above the stored version, each in its own transaction. */
 export function migrate(db: Db, migrations: readonly Migration[]): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
-  const current = row.v ?? 0;
+  const applied = new Set(db.prepare('SELECT version FROM schema_version').pluck().all() as number[]);
+  const current = Math.max(0, ...applied);
   const known = Math.max(0, ...migrations.map((m) => m.version));
   if (current > known) {
     throw new StoreError(`the database schema is version ${current}, newer than this Guardian knows (${known}); upgrade Guardian or use another data dir`);
   }
   const record = db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)');
+  // Every migration not yet recorded, in order: one written in parallel with a higher number that
+  // shipped first (a gap filled later) is applied too, not skipped for being below the maximum.
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (m.version <= current) continue;
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
       record.run(m.version, m.name, new Date().toISOString());

@@ -119,6 +119,34 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 4,
+    name: 'execution safety: blocked signals, COMMAND outcomes, the position ledger, reconciliation differences, kill switch',
+    sql: `
+      -- Signals refused before the EA (pre-trade gate or mode), with the detail the service was told.
+      CREATE TABLE execution_blocks (
+        id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, message_id TEXT, signal_id TEXT NOT NULL, origin TEXT NOT NULL,
+        symbol TEXT NOT NULL, action TEXT NOT NULL, lots REAL, reason TEXT NOT NULL, detail TEXT NOT NULL);
+      CREATE INDEX execution_blocks_ts ON execution_blocks (ts_ms);
+      -- Every COMMAND to its outcome: sent, acknowledged, confirmed or unknown.
+      CREATE TABLE execution_commands (
+        id INTEGER PRIMARY KEY, command TEXT NOT NULL, peer TEXT NOT NULL, seq INTEGER NOT NULL, reason TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sent', 'acknowledged', 'confirmed', 'unknown')),
+        sent_ms INTEGER NOT NULL, acked_ms INTEGER, confirmed_ms INTEGER, detail TEXT NOT NULL, updated_ms INTEGER NOT NULL);
+      -- Guardian's ledger of open positions per EA, from TRADE events (the broker's truth after a reconciliation).
+      CREATE TABLE execution_positions (
+        peer TEXT NOT NULL, ticket INTEGER NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL, lots REAL NOT NULL,
+        open_price REAL, sl REAL, tp REAL, updated_ms INTEGER NOT NULL, PRIMARY KEY (peer, ticket)) WITHOUT ROWID;
+      -- What reconciliation found: missing (Guardian only), extra (broker only), different.
+      CREATE TABLE execution_differences (
+        id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, peer TEXT NOT NULL, ticket INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('missing', 'extra', 'different')), fields TEXT NOT NULL,
+        guardian TEXT, broker TEXT, incident_id TEXT);
+      CREATE INDEX execution_differences_ts ON execution_differences (ts_ms);
+      -- The kill switch (engaged, by, reason, since), kept across a restart.
+      CREATE TABLE execution_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_ms INTEGER NOT NULL);
+    `,
+  },
+  {
     version: 5,
     name: 'trading truth: the trade journal (raw TRADE events), equity per minute, the equity peak',
     sql: `
@@ -150,34 +178,6 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE ha_takeovers (
         token INTEGER PRIMARY KEY, holder TEXT NOT NULL, previous_holder TEXT, previous_token INTEGER,
         at_ms INTEGER NOT NULL, why TEXT NOT NULL);
-    `,
-  },
-  {
-    version: 4,
-    name: 'execution safety: blocked signals, COMMAND outcomes, the position ledger, reconciliation differences, kill switch',
-    sql: `
-      -- Signals refused before the EA (pre-trade gate or mode), with the detail the service was told.
-      CREATE TABLE execution_blocks (
-        id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, message_id TEXT, signal_id TEXT NOT NULL, origin TEXT NOT NULL,
-        symbol TEXT NOT NULL, action TEXT NOT NULL, lots REAL, reason TEXT NOT NULL, detail TEXT NOT NULL);
-      CREATE INDEX execution_blocks_ts ON execution_blocks (ts_ms);
-      -- Every COMMAND to its outcome: sent, acknowledged, confirmed or unknown.
-      CREATE TABLE execution_commands (
-        id INTEGER PRIMARY KEY, command TEXT NOT NULL, peer TEXT NOT NULL, seq INTEGER NOT NULL, reason TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('sent', 'acknowledged', 'confirmed', 'unknown')),
-        sent_ms INTEGER NOT NULL, acked_ms INTEGER, confirmed_ms INTEGER, detail TEXT NOT NULL, updated_ms INTEGER NOT NULL);
-      -- Guardian's ledger of open positions per EA, from TRADE events (the broker's truth after a reconciliation).
-      CREATE TABLE execution_positions (
-        peer TEXT NOT NULL, ticket INTEGER NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL, lots REAL NOT NULL,
-        open_price REAL, sl REAL, tp REAL, updated_ms INTEGER NOT NULL, PRIMARY KEY (peer, ticket)) WITHOUT ROWID;
-      -- What reconciliation found: missing (Guardian only), extra (broker only), different.
-      CREATE TABLE execution_differences (
-        id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, peer TEXT NOT NULL, ticket INTEGER NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('missing', 'extra', 'different')), fields TEXT NOT NULL,
-        guardian TEXT, broker TEXT, incident_id TEXT);
-      CREATE INDEX execution_differences_ts ON execution_differences (ts_ms);
-      -- The kill switch (engaged, by, reason, since), kept across a restart.
-      CREATE TABLE execution_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_ms INTEGER NOT NULL);
     `,
   },
 ];
