@@ -29,13 +29,14 @@ export function Deck() {
         <div className="col-main">
           <TopologyMap />
           <GatesPanel />
-          <TruthPanel />
-          <ExecutionPanel />
+          {/* The health of the chain first (DESIGN.md 3), then what the desk traded and what was stopped. */}
           <SloStrip />
           <div className="row-2">
             <RouterPanel />
             <ConsensusPanel />
           </div>
+          <ExecutionPanel />
+          <TruthPanel />
           <div className="row-2">
             <AuditLog />
             <div className="stack">

@@ -3,7 +3,7 @@
 // flush the outbox, close the database). Plain Node, no Electron: the same code runs in a
 // utility process (utility-entry.ts) and in the main process (--in-process), and in tests.
 import { join } from 'node:path';
-import { ConfigError, createGuardian, loadGuardianConfig, type Guardian, type PipeListenerFactory } from '../../guardian';
+import { assertConfigFiles, ConfigError, createGuardian, DEFAULT_CONFIG_FILE, defaultConfigFiles, loadGuardianConfig, type Guardian, type PipeListenerFactory } from '../../guardian';
 import { loadNativeBridge, securePipeListenerFactory, type NativeBridge } from '../../guardian/native';
 import { runShutdown, waitForEmptyOutbox, type ShutdownReport } from '../shutdown';
 import { consoleApiOf, type ConsoleApi } from './console-api';
@@ -34,9 +34,14 @@ export interface HostDeps {
 
 export const defaultHostDeps: HostDeps = {
   startGuardian: async (o, extras = {}) => {
-    // As `guardian serve`: the whole control plane (pulse, gates, modes, repairs) beside the data plane.
-    const guardian = await createGuardian(loadGuardianConfig(o.configFile), {
-      dataDir: o.dataDir, demo: o.demo ?? false, control: true,
+    // As `guardian serve`: every config file checked first, the whole control plane (pulse, gates,
+    // modes, repairs) beside the data plane, the run manifest's facts, and the config watch that
+    // keeps the last good configuration on a bad edit.
+    const configFile = o.configFile ?? DEFAULT_CONFIG_FILE;
+    assertConfigFiles(defaultConfigFiles(configFile));
+    const guardian = await createGuardian(loadGuardianConfig(configFile), {
+      dataDir: o.dataDir, demo: o.demo ?? false, control: true, configFile, watchConfig: true,
+      flags: { app: 'desktop', config: configFile, data_dir: o.dataDir, demo: o.demo ?? false },
       ...(extras.pipeListener ? { pipeListener: extras.pipeListener } : {}),
     });
     if (!o.demo) return { guardian };

@@ -72,4 +72,13 @@ describe('GateCard', () => {
     render(<GateCard name="broker_connectivity" score={92} detail={{ ...detail, key_metrics: [{ name: 'p95_bridge_latency_ms', value: 13, unit: 'ms', label: 'p95' }] }} spark={false} />);
     expect(screen.getByText('Bridge latency p95').getAttribute('title')).toBe('p95_bridge_latency_ms');
   });
+
+  it('shows the explanation of a failing compound condition, which has no one value against a limit', () => {
+    render(<GateCard name="risk_management" score={80} detail={{
+      ...detail, name: 'risk_management',
+      failing: [{ id: 'profit_factor_floor', severity: 'warning', value: Number.NaN, limit: Number.NaN, explanation: 'closed_trades 35 >= 20 and profit_factor 0.9 < 1', next_step: 'Review the strategy.' }],
+    }} spark={false} />);
+    expect(screen.getByText('closed_trades 35 >= 20 and profit_factor 0.9 < 1')).toBeTruthy();
+    expect(screen.queryByText('/ —')).toBeNull();
+  });
 });

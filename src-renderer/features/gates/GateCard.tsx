@@ -48,10 +48,15 @@ export function GateCard({ name, score, detail, spark = true }: GateCardProps) {
           {failing.map((c) => (
             <li key={c.id} className={`sev-${c.severity}`} title={c.explanation}>
               <span className="fc-id" title={`${c.id}: ${c.explanation}`}><Icon name={c.severity === 'critical' ? 'fail' : 'warn'} size={11} />{c.id}</span>
-              <span className="fc-val">
-                <Num value={c.value} unit={c.unit ?? ''} label={c.explanation} budget={c.limit} budgetWord="limit" />
-                <span className="fc-limit"> / {fmtNum(c.limit)}</span>
-              </span>
+              {Number.isFinite(c.value) ? (
+                <span className="fc-val">
+                  <Num value={c.value} unit={c.unit ?? ''} label={c.explanation} budget={c.limit} budgetWord="limit" />
+                  <span className="fc-limit"> / {fmtNum(c.limit)}</span>
+                </span>
+              ) : (
+                // A compound condition ("closed_trades < 20 or profit_factor >= 1") has no one value: its explanation says it.
+                <span className="fc-why">{c.explanation}</span>
+              )}
             </li>
           ))}
         </ul>
