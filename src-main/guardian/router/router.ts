@@ -501,9 +501,11 @@ export class Router {
       for (const l of peer.links.values()) l.tick(now);
       this.choosePath(peer, peer.activePath ? `${peer.activePath} silent` : 'a path came up');
       const o = peer.outbound;
-      if (o.inFlight > 0 && now - o.lastProgress_ms > this.opts.resend_timeout_ms) {
+      const wait_ms = o.resendWait_ms(this.opts.resend_timeout_ms);
+      if (o.inFlight > 0 && now - o.lastProgress_ms > wait_ms) {
         o.lastProgress_ms = now;
-        this.rewindAndPump(peer, `no ACK for ${this.opts.resend_timeout_ms} ms`);
+        o.timeoutsInARow++;
+        this.rewindAndPump(peer, `no ACK for ${wait_ms} ms`);
       } else if (o.sent < o.committed) this.pump(peer);
     }
   }

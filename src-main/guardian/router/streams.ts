@@ -35,6 +35,9 @@ export class InboundSequence {
   }
 }
 
+/** The resend wait doubles at most this many times (1 s becomes 16 s). */
+const MAX_BACKOFF_DOUBLINGS = 4;
+
 export interface OutboundFrame {
   seq: number;
   frame: Uint8Array;
@@ -54,6 +57,12 @@ export class OutboundQueue {
   private readonly cache = new Map<number, Uint8Array>();
   /** Monotonic time of the last ack progress, for the resend timer. */
   lastProgress_ms = 0;
+  /**
+   * Resend timeouts since the last ACK that moved the mark: each doubles the next wait (capped),
+   * so a receiver that is slow, not deaf, is not buried under copies of a window it is still
+   * working through (congestion collapse). An ACK that moves the mark resets it.
+   */
+  timeoutsInARow = 0;
 
   constructor(
     state: { nextSeq: number; ackedSeq: number },
@@ -110,7 +119,13 @@ export class OutboundQueue {
     this.ackedSeq = upTo;
     if (this.sentSeq < upTo) this.sentSeq = upTo;
     this.lastProgress_ms = now_ms;
+    this.timeoutsInARow = 0;
     return true;
+  }
+
+  /** The wait before resending the window, after `timeoutsInARow` fruitless ones: base x 2^n, at most 16x. */
+  resendWait_ms(base_ms: number): number {
+    return base_ms * 2 ** Math.min(this.timeoutsInARow, MAX_BACKOFF_DOUBLINGS);
   }
 
   /** Go back to the acknowledged mark: everything after it is sent again. */

@@ -286,10 +286,13 @@ export class PeerClient {
     for (const s of this.sessions.values()) s.tick(now);
     this.choosePath(now);
     const queue = this.r!.queue;
-    if (this.active && queue.inFlight > 0 && now - this.lastProgress_ms > this.opts.resend_timeout_ms) {
-      // Go-back-N: no ACK progress for a while means something was lost; send it all again.
+    const wait_ms = queue.resendWait_ms(this.opts.resend_timeout_ms);
+    if (this.active && queue.inFlight > 0 && now - this.lastProgress_ms > wait_ms) {
+      // Go-back-N: no ACK progress for a while means something was lost; send it all again,
+      // waiting longer each time nothing moves (as Guardian does: a slow receiver is not deaf).
       this.counts.resendTimeouts++;
-      this.opts.log(`${this.opts.node_id}: no ACK for ${this.opts.resend_timeout_ms} ms, resending from ${queue.acked + 1} on ${this.active.path}`);
+      queue.timeoutsInARow++;
+      this.opts.log(`${this.opts.node_id}: no ACK for ${wait_ms} ms, resending from ${queue.acked + 1} on ${this.active.path}`);
       queue.rewind();
       this.lastProgress_ms = now;
       this.pump();
