@@ -43,8 +43,11 @@ function cpuTimes(): { busy: number; total: number } {
   return { busy, total };
 }
 
+const CPU_EVERY_MS = 1000;
+
 export class HostSampler {
   private lastCpu = cpuTimes();
+  private lastCpu_ms = -Infinity;
   private cpu = Number.NaN;
   private disk = Number.NaN;
   private lastDisk_ms = -Infinity;
@@ -80,11 +83,15 @@ export class HostSampler {
 
   /** Samples everything due at monotonic now_ms (wall time only stamps the probe row). */
   sample(now_ms: number, wall_ms: number): HostFigures {
-    const c = cpuTimes();
-    const dTotal = c.total - this.lastCpu.total;
-    if (dTotal > 0) {
-      this.cpu = Math.min(100, Math.max(0, ((c.busy - this.lastCpu.busy) / dTotal) * 100));
-      this.lastCpu = c;
+    // os.cpus() builds an object per core from /proc: once a second is enough for a CPU figure.
+    if (now_ms - this.lastCpu_ms >= CPU_EVERY_MS) {
+      this.lastCpu_ms = now_ms;
+      const c = cpuTimes();
+      const dTotal = c.total - this.lastCpu.total;
+      if (dTotal > 0) {
+        this.cpu = Math.min(100, Math.max(0, ((c.busy - this.lastCpu.busy) / dTotal) * 100));
+        this.lastCpu = c;
+      }
     }
     if (now_ms - this.lastDisk_ms >= this.options.disk_every_ms) {
       this.lastDisk_ms = now_ms;

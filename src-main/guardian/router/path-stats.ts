@@ -67,9 +67,15 @@ export class PathStats {
   percentile(p: number): number | null {
     const n = Math.min(this.rttCount, RTT_SAMPLES);
     if (n === 0) return null;
-    const sorted = Array.from(this.rtts.subarray(0, n)).sort((a, b) => a - b);
-    return sorted[Math.min(n - 1, Math.ceil((p / 100) * n) - 1)] ?? null;
+    // Sorted once per new sample, not once per percentile per reader (the pulse and the console read p50/p95/p99 each pulse).
+    if (this.sortedAt !== this.rttCount) {
+      this.sorted = Array.from(this.rtts.subarray(0, n)).sort((a, b) => a - b);
+      this.sortedAt = this.rttCount;
+    }
+    return this.sorted[Math.min(n - 1, Math.ceil((p / 100) * n) - 1)] ?? null;
   }
+  private sorted: number[] = [];
+  private sortedAt = -1;
 
   get drop_pct(): number {
     if (this.pings.length === 0) return 0;
