@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import type { PeerClient } from '../src-main/sim';
 import { corruptMiddle } from '../src-main/guardian/durability/test-support';
 import { CLI, freePort, startGuardianProcess, writeConfig, type GuardianProcess } from './support/guardian-process';
-import { eaPeer, exactlyOnceInOrder, signalNo, signalPeer, tradeNo, until, type Recorded } from './support/peers';
+import { eaPeer, exactlyOnceInOrder, signalPeer, until, type Recorded, streamBoth } from './support/peers';
 
 function cli(args: string[]): { code: number | null; out: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -47,25 +47,12 @@ describe('restore from the mirror after the primary is damaged', () => {
     ea.start();
     sig.start();
 
-    let sent = 0;
-    let streaming = true;
-    const stream = (async () => {
-      while (streaming) {
-        const burst: Promise<number>[] = [];
-        for (let k = 0; k < 20; k++) {
-          sent++;
-          burst.push(sig.send('SIGNAL', signalNo(sent)));
-          burst.push(ea.send('TRADE', tradeNo(sent)));
-        }
-        await Promise.all(burst);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    })();
+    const stream = streamBoth(sig, ea, { burst: 20, pause_ms: 5 }); // stored by the peers; Guardian may be dead or alive
 
     await until(() => sig.stats().acked_seq >= 300 && atEa.length >= 100, 30_000, 'a few hundred signals acknowledged');
     await guardian.kill9(); // mid-stream: no flush, no goodbye
-    streaming = false;
-    await stream;
+    await stream.stop();
+    const sent = stream.sent();
     await new Promise((r) => setTimeout(r, 200)); // ACKs already on the wire have arrived; no new ones can
     const acked = { sig: sig.stats().acked_seq, ea: ea.stats().acked_seq };
     expect(acked.sig).toBeGreaterThan(0);

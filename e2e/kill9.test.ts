@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PeerClient } from '../src-main/sim';
 import { freePort, startGuardianProcess, writeConfig, type GuardianProcess } from './support/guardian-process';
-import { eaPeer, exactlyOnceInOrder, prng, signalNo, signalPeer, tradeNo, until, type Recorded } from './support/peers';
+import { eaPeer, exactlyOnceInOrder, prng, signalPeer, until, type Recorded, streamBoth } from './support/peers';
 
 const KILLS = 20;
 const SEED = Number(process.env.KILL9_SEED ?? Date.now() % 1_000_000);
@@ -39,20 +39,7 @@ describe('kill -9 of Guardian mid-stream', () => {
     ea.start();
     sig.start();
 
-    let sent = 0;
-    let streaming = true;
-    const stream = (async () => {
-      while (streaming) {
-        const burst: Promise<number>[] = [];
-        for (let k = 0; k < 20; k++) {
-          sent++;
-          burst.push(sig.send('SIGNAL', signalNo(sent)));
-          burst.push(ea.send('TRADE', tradeNo(sent)));
-        }
-        await Promise.all(burst); // stored by the peers; Guardian may be dead or alive
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    })();
+    const stream = streamBoth(sig, ea, { burst: 20, pause_ms: 5 }); // stored by the peers; Guardian may be dead or alive
 
     const integrity: string[] = [];
     for (let k = 0; k < KILLS; k++) {
@@ -63,8 +50,8 @@ describe('kill -9 of Guardian mid-stream', () => {
       db.close();
       guardian = await startGuardianProcess(gdir, config);
     }
-    streaming = false;
-    await stream;
+    await stream.stop();
+    const sent = stream.sent();
     await until(() => atEa.length >= sent, 60_000, `all ${sent} signals at the EA (have ${atEa.length})`);
     await ea.whenIdle(30_000);
     await new Promise((r) => setTimeout(r, 300));

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type { PeerClient } from '../src-main/sim';
 import { freePort, writeConfig } from './support/guardian-process';
 import { haConfig, startHaGuardian, type HaProcess } from './support/guardian-pair';
-import { eaPeer, exactlyOnceInOrder, prng, signalNo, signalPeer, tradeNo, until, type Recorded } from './support/peers';
+import { eaPeer, exactlyOnceInOrder, prng, signalPeer, until, type Recorded, streamBoth } from './support/peers';
 
 const TAKEOVERS = 20;
 // The data plane alone: the pre-trade gate (issue 6) would rightly refuse a test stream of
@@ -52,20 +52,7 @@ describe('active/standby: kill -9 of the active Guardian mid-stream', () => {
     ea.start();
     sig.start();
 
-    let sent = 0;
-    let streaming = true;
-    const stream = (async () => {
-      while (streaming) {
-        const burst: Promise<number>[] = [];
-        for (let k = 0; k < 10; k++) {
-          sent++;
-          burst.push(sig.send('SIGNAL', signalNo(sent)));
-          burst.push(ea.send('TRADE', tradeNo(sent)));
-        }
-        await Promise.all(burst); // stored by the peers; Guardian may be dead or alive
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    })();
+    const stream = streamBoth(sig, ea, { burst: 10, pause_ms: 5 }); // stored by the peers; Guardian may be dead or alive
 
     const integrity: string[] = [];
     const takeover_ms: number[] = [];
@@ -90,8 +77,8 @@ describe('active/standby: kill -9 of the active Guardian mid-stream', () => {
     }
     process.stdout.write(`takeover-kill9: takeover_ms (kill -9 -> the new active delivering to the EA): ${takeover_ms.join(', ')}\n`);
     process.stdout.write(`takeover-kill9: of which until the new active said ready: ${ready_ms.join(', ')}\n`);
-    streaming = false;
-    await stream;
+    await stream.stop();
+    const sent = stream.sent();
     await until(() => atEa.length >= sent, 60_000, `all ${sent} signals at the EA (have ${atEa.length})`);
     await ea.whenIdle(30_000);
     await new Promise((r) => setTimeout(r, 300));

@@ -11,7 +11,7 @@ import type { PeerClient } from '../src-main/sim';
 import { RawPeer } from '../src-main/guardian/raw-peer.test-support';
 import { freePort, writeConfig } from './support/guardian-process';
 import { haConfig, startHaGuardian, type HaProcess } from './support/guardian-pair';
-import { eaPeer, exactlyOnceInOrder, signalNo, signalPeer, tradeNo, until, type Recorded } from './support/peers';
+import { eaPeer, exactlyOnceInOrder, signalPeer, until, type Recorded, streamBoth } from './support/peers';
 
 const LEASE_MS = 1000;
 // The data plane alone: the pre-trade gate (issue 6) would rightly refuse a test stream of
@@ -46,25 +46,7 @@ describe('active/standby: the active Guardian paused past its lease', () => {
     ea.start();
     sig.start();
 
-    let sent = 0;
-    let streaming = true;
-    let hold = false;
-    const stream = (async () => {
-      while (streaming) {
-        if (hold) {
-          await new Promise((r) => setTimeout(r, 5));
-          continue;
-        }
-        const burst: Promise<number>[] = [];
-        for (let k = 0; k < 10; k++) {
-          sent++;
-          burst.push(sig.send('SIGNAL', signalNo(sent)));
-          burst.push(ea.send('TRADE', tradeNo(sent)));
-        }
-        await Promise.all(burst);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
+    const stream = streamBoth(sig, ea, { burst: 10, pause_ms: 10 }); // stored by the peers; Guardian may be dead or alive
     await until(() => atEa.length >= 100, 20_000, 'the stream flowing through the first active instance');
     // A probe greeted by the first active instance: it will send a signal to it while it is paused.
     const probe = await RawPeer.open(`127.0.0.1:${port}`, 'probe-sig', 'SIGNAL');
@@ -77,10 +59,10 @@ describe('active/standby: the active Guardian paused past its lease', () => {
     // a moment around the pause; they go on at once, into the pause. If it still landed in a write, try again.
     let tookOver = false;
     for (let attempt = 1; attempt <= 3 && !tookOver; attempt++) {
-      hold = true;
+      stream.hold(true);
       await new Promise((r) => setTimeout(r, 100));
       old.signal('SIGSTOP');
-      hold = false;
+      stream.hold(false);
       tookOver = await Promise.race([standby.active.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), LEASE_MS * 4))]);
       if (!tookOver) {
         process.stdout.write(`takeover-sigstop: no takeover within ${LEASE_MS * 4} ms of pause ${attempt} (paused inside a write?); resuming and pausing again\n`);
@@ -110,8 +92,8 @@ describe('active/standby: the active Guardian paused past its lease', () => {
     const out = standby.output();
     await until(() => !/the socket path .* is still held/.test(out) || /the socket path is bound now/.test(standby.output()), 10_000, 'the new active instance binding the socket');
 
-    streaming = false;
-    await stream;
+    await stream.stop();
+    const sent = stream.sent();
     await until(() => atEa.length >= sent, 60_000, `all ${sent} signals at the EA (have ${atEa.length})`);
     await ea.whenIdle(30_000);
     await new Promise((r) => setTimeout(r, 300));

@@ -50,3 +50,39 @@ export function exactlyOnceInOrder(ids: number[], n: number): string[] {
 
 /** A seeded generator, so a failing random schedule can be replayed from its seed. */
 export { seededRandom as prng } from '../../src-shared/random';
+
+/**
+ * The scenario tests' load: bursts of `burst` signals from the signal peer and as many TRADE
+ * events from the EA, each burst stored by the peers before the next, while Guardian may be dead
+ * or alive. `sent()` is how many of each went out; `hold(true)` pauses between bursts; `stop()`
+ * ends it after the burst in hand.
+ */
+export function streamBoth(sig: PeerClient, ea: PeerClient, o: { burst?: number; pause_ms?: number } = {}): { sent(): number; hold(on: boolean): void; stop(): Promise<void> } {
+  let sent = 0;
+  let streaming = true;
+  let held = false;
+  const done = (async () => {
+    while (streaming) {
+      if (held) {
+        await new Promise((r) => setTimeout(r, 5));
+        continue;
+      }
+      const burst: Promise<number>[] = [];
+      for (let k = 0; k < (o.burst ?? 20); k++) {
+        sent++;
+        burst.push(sig.send('SIGNAL', signalNo(sent)));
+        burst.push(ea.send('TRADE', tradeNo(sent)));
+      }
+      await Promise.all(burst);
+      await new Promise((r) => setTimeout(r, o.pause_ms ?? 5));
+    }
+  })();
+  return {
+    sent: () => sent,
+    hold: (on) => void (held = on),
+    stop: async () => {
+      streaming = false;
+      await done;
+    },
+  };
+}
