@@ -35,7 +35,7 @@ describe('control plane: a flapping socket', () => {
     }
     const entered = events.find((e) => e.type === 'mode_change' && e.to_mode === 'DEGRADED.COMM');
     expect(entered, 'DEGRADED.COMM entered').toBeDefined();
-    expect(entered!.at - t0).toBeLessThan(1000);
+    expect(entered!.at - t0).toBeLessThan(3000); // while the socket flaps, not after (speed is bench/, not here)
     expect(entered!.why?.text).toMatch(/comm \d+(\.\d+)? < 70/);
     // The "why" names its causes with values, even when no gate constraint failed: the socket's own reading.
     const causes = (entered!.why as { constraints?: { id: string; explanation: string }[] } | undefined)?.constraints ?? [];
