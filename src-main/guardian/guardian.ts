@@ -383,6 +383,12 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     timers.push(startConfigReload({
       files: configFiles, clock, log: incidents,
       ...(control ? { applyLive: () => control!.reloadConfig() } : {}),
+      ...(execution ? {
+        applyPretrade: () => {
+          execution!.setLimits(loadPretradeLimits(configFiles.pretrade));
+          return 'pre-trade limits applied';
+        },
+      } : {}),
       onApplied: () => {
         manifest = { ...makeManifest(), started_ts: started };
       },

@@ -64,4 +64,26 @@ describe('live reload of the configuration files', () => {
     await until(() => g!.incidents.openIncidentOf(CONFIG_FAMILY) !== null, 'the second CONFIG incident');
     expect(g.incidents.openIncidentOf(CONFIG_FAMILY)!.title).toContain(guardianFile);
   });
+
+  it('a good edit of pretrade.yaml is in force for the next signal; a bad one keeps the last good limits', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'guardian-reload-pretrade-'));
+    const pretrade = join(dir, 'pretrade.yaml');
+    copyFileSync(join(CONFIG_DIR, 'pretrade.yaml'), pretrade);
+    g = await createGuardian(configForTests((c) => { c.api.enabled = false; }), {
+      dataDir: join(dir, 'data'), control: { autostart: false }, execution: { file: pretrade }, watchConfig: { poll_ms: 30, settle_ms: 60 },
+    });
+    const policy = g.router.signals.policy!;
+    const entry = { signal_id: 'big-1', symbol: 'EURUSD', action: 'BUY' as const, lots: 3, price: 1.1, sl: 1.09, tp: 1.12 };
+    const from = { node_id: 'sig-1', tier: 'primary' as const };
+    expect(policy(entry, from)).toBeUndefined(); // 3 lots: within max_lots_per_order 5
+
+    const original = readFileSync(pretrade, 'utf8');
+    writeFileSync(pretrade, original.replace(/max_lots_per_order: 5\b/, 'max_lots_per_order: -1'));
+    await until(() => g!.incidents.openIncidentOf(CONFIG_FAMILY) !== null, 'the CONFIG incident for a bad limit');
+    expect(policy({ ...entry, signal_id: 'big-2', lots: 3.5 }, from)).toBeUndefined(); // the last good limits stay
+
+    writeFileSync(pretrade, original.replace(/max_lots_per_order: 5\b/, 'max_lots_per_order: 2'));
+    await until(() => g!.incidents.openIncidentOf(CONFIG_FAMILY) === null, 'the good edit');
+    expect(policy({ ...entry, signal_id: 'big-3', lots: 4 }, from)).toMatchObject({ action: 'refuse', reason: 'ORDER_SIZE_BLOCK' });
+  });
 });

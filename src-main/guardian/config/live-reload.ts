@@ -23,6 +23,8 @@ export interface ConfigReloadOptions {
   log: ConfigIncidentSink;
   /** Applies the control plane's files (constraints, policy, runbooks); absent without a control plane. */
   applyLive?: (changed: ConfigFileKind[]) => { ok: boolean; detail: string };
+  /** Applies a good pretrade.yaml (the execution part's limits); absent without one. Returns what it did. */
+  applyPretrade?: () => string;
   /** After a good edit was applied (the manifest's config hash is rebuilt here). */
   onApplied?: (changed: ConfigFileKind[]) => void;
   watch?: Partial<ConfigWatchOptions>;
@@ -57,7 +59,14 @@ export function startConfigReload(o: ConfigReloadOptions): Disposable {
       done.push(`applied: ${r.detail}`);
     }
     if (kinds.includes('guardian')) done.push('guardian.yaml is valid; its addresses, ports and store apply at the next start');
-    if (kinds.includes('pretrade')) done.push('pretrade.yaml is valid');
+    if (kinds.includes('pretrade')) {
+      try {
+        done.push(o.applyPretrade ? o.applyPretrade() : 'pretrade.yaml is valid (no pre-trade gate runs here)');
+      } catch (err) {
+        o.log.raise({ family: CONFIG_FAMILY, severity: 'warning', title: `The pre-trade limits could not be applied; the last good ones stay: ${(err as Error).message}`, detail: { changed: names } });
+        return;
+      }
+    }
     o.onApplied?.(kinds);
     o.log.append({ type: 'note', severity: 'info', summary: `Configuration changed (${names}): ${done.join('; ') || 'valid'}`, detail: { changed: names } });
     o.log.resolveFamily(CONFIG_FAMILY, { summary: 'The configuration files are valid again' });

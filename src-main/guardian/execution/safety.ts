@@ -43,7 +43,7 @@ const REQUEST_PATIENCE_MS = 30_000;
 const LATE_EVIDENCE_MS = 3_600_000;
 
 export class ExecutionSafety implements Disposable {
-  readonly limits: PretradeLimits;
+  private limits_: PretradeLimits;
   readonly store: ExecutionStore;
   private readonly router: Router;
   private readonly clock: Clock;
@@ -59,10 +59,20 @@ export class ExecutionSafety implements Disposable {
   private lastReconcile: { ts_ms: number; peer: string; differences: number } | null = null;
   private readonly disposables = new DisposableStore();
 
+  /** The limits in force. */
+  get limits(): PretradeLimits {
+    return this.limits_;
+  }
+
+  /** A good edit of pretrade.yaml, applied live: the next signal meets the new limits (the gate's windows and memory carry on). */
+  setLimits(limits: PretradeLimits): void {
+    this.limits_ = limits;
+  }
+
   constructor(private readonly o: ExecutionOptions) {
     this.router = o.router;
     this.clock = o.clock;
-    this.limits = o.limits ?? loadPretradeLimits(o.file);
+    this.limits_ = o.limits ?? loadPretradeLimits(o.file);
     this.store = new ExecutionStore(o.db);
     this.kill_ = this.store.killSwitch();
     for (const r of this.store.positions()) this.put(r.peer, { ticket: r.ticket, symbol: r.symbol, side: r.side, lots: r.lots, open_price: r.open_price, sl: r.sl, tp: r.tp });
