@@ -121,9 +121,16 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
     const deliveredInWindow = r.received.length - startCount;
     const elapsed_s = (performance.now() - t0) / 1000;
     const cpu = { guardian_ms: cpuMsOf(r.guardian.child.pid) - guardianCpu0, peers_ms: (process.cpuUsage().user + process.cpuUsage().system) / 1000 - peersCpu0 };
-    await until(() => r.received.length >= sent.length, 60_000, 'every signal delivered').catch(() => undefined);
+    const delivered = await until(() => r.received.length >= sent.length, 60_000, 'every signal delivered').then(() => true, () => false);
     const a = audit(sent, r.received);
-    if (process.env.BENCH_DEBUG) process.stderr.write(`ea duplicates dropped ${r.ea.stats().duplicates_dropped}, gaps ${r.ea.stats().gaps_dropped}; sig resend timeouts ${r.sig.stats().resend_timeouts}; ea resend timeouts ${r.ea.stats().resend_timeouts}\n`);
+    if (process.env.BENCH_DEBUG || !delivered) {
+      // A stream that does not drain in a minute is a finding in itself: say where each side stood.
+      const side = (p: PeerClient) => {
+        const x = p.stats();
+        return `${x.node_id}: next ${x.next_seq}, acked ${x.acked_seq}, in flight ${x.in_flight}, stored from Guardian ${x.last_seq_received}, delivered ${x.delivered}, duplicates ${x.duplicates_dropped}, gaps ${x.gaps_dropped}, resend timeouts ${x.resend_timeouts}, path ${x.active_path}`;
+      };
+      process.stderr.write(`durable: ${delivered ? 'drained' : `NOT drained a minute after the window (${sent.length - r.received.length} left)`}\n  ${side(r.sig)}\n  ${side(r.ea)}\n`);
+    }
     return {
       durable_msgs_per_s: Math.round(deliveredInWindow / elapsed_s),
       // CPU time per message delivered: what the figure costs, whatever else the machine runs.

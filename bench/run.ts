@@ -38,18 +38,18 @@ const tally = (r: { lost: number; duplicated: number }) => {
 await step('durable', async () => {
   const r = await benchDurable(10_000);
   tally(r);
-  return { durable_msgs_per_s: r.durable_msgs_per_s, durable_guardian_cpu_us_per_msg: r.durable_guardian_cpu_us_per_msg, durable_peers_cpu_us_per_msg: r.durable_peers_cpu_us_per_msg };
+  return { durable_msgs_per_s: r.durable_msgs_per_s, durable_guardian_cpu_us_per_msg: r.durable_guardian_cpu_us_per_msg, durable_peers_cpu_us_per_msg: r.durable_peers_cpu_us_per_msg, durable_lost: r.lost };
 });
 await step('baselines', async () => ({ raw_tcp_msgs_per_s: await benchRawTcp(3000), zmq_msgs_per_s: await benchZmq(3000) }));
 await step('latency', async () => {
   const r = await benchLatency(5000, 1000);
   tally(r);
-  return { signal_latency_ms_p50: r.signal_latency_ms_p50, signal_latency_ms_p99: r.signal_latency_ms_p99, echo_rtt_ms_p99: r.echo_rtt_ms_p99 };
+  return { signal_latency_ms_p50: r.signal_latency_ms_p50, signal_latency_ms_p99: r.signal_latency_ms_p99, echo_rtt_ms_p99: r.echo_rtt_ms_p99, latency_lost: r.lost };
 });
 await step('failover', async () => {
   const r = await benchFailover(10);
   tally(r);
-  return { failover_gap_ms: r.failover_gap_ms, failover_gaps_ms: r.failover_gaps_ms };
+  return { failover_gap_ms: r.failover_gap_ms, failover_gaps_ms: r.failover_gaps_ms, failover_lost: r.lost };
 });
 await step('native', async () => ({ ...(await benchNative()) }) as Record<string, unknown>);
 await step('pulse', () => ({ ...benchPulse() }) as Record<string, unknown>);
