@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../src-main/guardian/clock';
 import { StoreMirror } from '../src-main/guardian/durability';
-import { GroupCommit, openDatabase } from '../src-main/guardian/store';
+import { openDatabase } from '../src-main/guardian/store';
+import { commitRouterBatches } from './commit-load';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -20,19 +21,8 @@ export async function benchMirrorCost(batches = 40, rows = 500, rounds = 4): Pro
       const db = openDatabase(join(dir, `${mirrored ? 'm' : 'p'}${round}.db`));
       const mirror = mirrored ? await StoreMirror.start(db, { file: join(dir, 'vol2', `mirror${round}.db`), clock: systemClock, check_every_s: 3600, integrity_every_s: 3600 }) : null;
       try {
-        const commit = new GroupCommit(db, 1_000_000, () => {});
-        const insert = db.prepare('INSERT INTO inbox (stream, seq, message_id, message_type, payload, path, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
-        const stream = db.prepare('INSERT INTO streams_in (stream, last_seq) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq');
-        let seq = 0;
         const t0 = performance.now();
-        for (let b = 0; b < batches; b++) {
-          for (let k = 0; k < rows; k++) {
-            const s = ++seq;
-            commit.enqueue({ write: () => insert.run('sig', s, `m${s}`, 'SIGNAL', '{"symbol":"EURUSD","lots":0.1}', 'socket', 1), done: () => {} });
-          }
-          commit.enqueue({ write: () => stream.run('sig', seq), done: () => {} });
-          commit.flush();
-        }
+        commitRouterBatches(db, batches, rows);
         return (batches * rows) / ((performance.now() - t0) / 1000);
       } finally {
         mirror?.dispose();

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PeerClient } from '../src-main/sim/peer';
-import { GroupCommit, openDatabase } from '../src-main/guardian/store';
+import { openDatabase } from '../src-main/guardian/store';
+import { commitRouterBatches } from './commit-load';
 import { installFence, LeaseStore } from '../src-main/guardian/leadership';
 import type { Envelope, SignalPayload } from '../src-shared/protocol';
 import { freePort, writeConfig } from '../e2e/support/guardian-process';
@@ -110,19 +111,8 @@ export function benchFenceCost(batches = 40, rows = 500): { fence_overhead_pct: 
       try {
         const d = new LeaseStore(db).step({ holder: 'bench', token: null, host: 'h', pid: 1 }, Date.now(), 60_000, () => undefined);
         if (fenced && d.action === 'acquire') installFence(db, d.token, () => {});
-        const commit = new GroupCommit(db, 1_000_000, () => {});
-        const insert = db.prepare('INSERT INTO inbox (stream, seq, message_id, message_type, payload, path, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
-        const stream = db.prepare('INSERT INTO streams_in (stream, last_seq) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq');
-        let seq = 0;
         const t0 = process.cpuUsage();
-        for (let b = 0; b < batches; b++) {
-          for (let k = 0; k < rows; k++) {
-            const s = ++seq;
-            commit.enqueue({ write: () => insert.run('sig', s, `m${s}`, 'SIGNAL', '{"symbol":"EURUSD","lots":0.1}', 'socket', 1), done: () => {} });
-          }
-          commit.enqueue({ write: () => stream.run('sig', seq), done: () => {} });
-          commit.flush();
-        }
+        commitRouterBatches(db, batches, rows);
         const used = process.cpuUsage(t0);
         return (used.user + used.system) / (batches * (rows + 1));
       } finally {

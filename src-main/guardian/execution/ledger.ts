@@ -2,17 +2,10 @@
 // updates, CLOSED removes), and its comparison with the broker's positions (STATUS_RESPONSE).
 // Pure: the store persists what these return.
 import type { PositionReport, TradePayload } from '../../../src-shared/protocol';
-import type { ReconcileKind } from '../../../src-shared/contract';
+import type { LedgerPosition, ReconcileKind } from '../../../src-shared/contract';
 
-export interface Position {
-  ticket: number;
-  symbol: string;
-  side: 'BUY' | 'SELL';
-  lots: number;
-  open_price: number | null;
-  sl: number | null;
-  tp: number | null;
-}
+/** One open position of one EA (the contract's row without the EA it belongs to). */
+export type Position = Omit<LedgerPosition, 'peer'>;
 
 export type LedgerChange = { kind: 'put'; position: Position } | { kind: 'remove'; ticket: number } | null;
 
