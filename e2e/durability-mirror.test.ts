@@ -4,20 +4,14 @@
 // and everything the peers had acknowledged is in it. Guardian restarts on it, the peers resend
 // what was not acknowledged, and the EA gets every signal exactly once, in order.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PeerClient } from '../src-main/sim';
 import { corruptMiddle } from '../src-main/guardian/durability/test-support';
-import { CLI, freePort, startGuardianProcess, writeConfig, type GuardianProcess } from './support/guardian-process';
+import { freePort, runCli, startGuardianProcess, writeConfig, type GuardianProcess } from './support/guardian-process';
 import { eaPeer, exactlyOnceInOrder, signalPeer, until, type Recorded, streamBoth } from './support/peers';
-
-function cli(args: string[]): { code: number | null; out: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, out: `${r.stdout}${r.stderr}` };
-}
 
 describe('restore from the mirror after the primary is damaged', () => {
   const dir = mkdtempSync(join(tmpdir(), 'guardian-durability-mirror-'));
@@ -63,7 +57,7 @@ describe('restore from the mirror after the primary is damaged', () => {
     fold.pragma('wal_checkpoint(TRUNCATE)');
     fold.close();
     corruptMiddle(primary, 65536);
-    const broken = cli(['restore', '--from-mirror', '--data-dir', gdir, '--config', config]);
+    const broken = runCli(['restore', '--from-mirror', '--data-dir', gdir, '--config', config]);
     expect(broken.out).toMatch(/restored .*guardian\.db from .*guardian-mirror\.db/);
     expect(broken.code).toBe(0);
     expect(readdirSync(gdir).some((f) => /^guardian\.db\.broken-/.test(f))).toBe(true); // set aside, not deleted
@@ -85,7 +79,7 @@ describe('restore from the mirror after the primary is damaged', () => {
     db.close();
 
     // A second restore refuses: the primary is whole now.
-    expect(cli(['restore', '--from-mirror', '--data-dir', gdir, '--config', config])).toMatchObject({ code: 1, out: expect.stringMatching(/passes integrity_check: nothing to restore/) });
+    expect(runCli(['restore', '--from-mirror', '--data-dir', gdir, '--config', config])).toMatchObject({ code: 1, out: expect.stringMatching(/passes integrity_check: nothing to restore/) });
 
     // Guardian starts normally on the restored file; the peers resend; nothing lost, nothing twice.
     guardian = await startGuardianProcess(gdir, config);
@@ -96,7 +90,7 @@ describe('restore from the mirror after the primary is damaged', () => {
 
     // While it runs, a restore is refused (its status file is fresh and its process alive; the
     // database's lock says so too).
-    const running = cli(['restore', '--from-mirror', '--data-dir', gdir, '--config', config, '--force']);
+    const running = runCli(['restore', '--from-mirror', '--data-dir', gdir, '--config', config, '--force']);
     expect(running).toMatchObject({ code: 1, out: expect.stringMatching(/refused: (Guardian \(pid \d+\) is running on this data dir|another process has .*guardian\.db open)/) });
     expect(await guardian.stop()).toBe(0);
     guardian = undefined;

@@ -3,19 +3,13 @@
 // while it runs, and once it is stopped puts the snapshot in place of the database (the replaced
 // file set aside), and Guardian starts on it.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PeerClient } from '../src-main/sim';
-import { CLI, freePort, startGuardianProcess, writeConfig, type GuardianProcess } from './support/guardian-process';
+import { freePort, runCli, startGuardianProcess, writeConfig, type GuardianProcess } from './support/guardian-process';
 import { eaPeer, signalNo, signalPeer, until, type Recorded } from './support/peers';
-
-function cli(args: string[]): { code: number | null; out: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, out: `${r.stdout}${r.stderr}` };
-}
 
 describe('snapshots and restoring one', () => {
   const dir = mkdtempSync(join(tmpdir(), 'guardian-durability-snapshot-'));
@@ -45,7 +39,7 @@ describe('snapshots and restoring one', () => {
     await sig.whenIdle(30_000);
 
     // On demand, while Guardian serves (VACUUM INTO from this process: one consistent read).
-    const taken = cli(['snapshot', '--data-dir', gdir, '--config', config]);
+    const taken = runCli(['snapshot', '--data-dir', gdir, '--config', config]);
     expect(taken.code).toBe(0);
     const file = /^snapshot (\S+) \(/m.exec(taken.out)?.[1];
     expect(file, taken.out).toMatch(/snapshots\/guardian-\d{8}T\d{9}Z\.db\.gz$/);
@@ -64,11 +58,11 @@ describe('snapshots and restoring one', () => {
     await until(() => atEa.length >= 300, 30_000, '300 signals at the EA');
     await sig.whenIdle(30_000);
 
-    expect(cli(['restore', '--snapshot', kept, '--data-dir', gdir, '--config', config])).toMatchObject({ code: 1, out: expect.stringMatching(/refused/) });
+    expect(runCli(['restore', '--snapshot', kept, '--data-dir', gdir, '--config', config])).toMatchObject({ code: 1, out: expect.stringMatching(/refused/) });
     expect(await guardian.stop()).toBe(0);
     guardian = undefined;
 
-    const restored = cli(['restore', '--snapshot', kept, '--data-dir', gdir, '--config', config]);
+    const restored = runCli(['restore', '--snapshot', kept, '--data-dir', gdir, '--config', config]);
     expect(restored.out).toMatch(/restored .*guardian\.db from .*kept\.db\.gz \(schema version \d+, integrity_check ok\)/);
     expect(restored.code).toBe(0);
     expect(readdirSync(gdir).some((f) => /^guardian\.db\.before-restore-/.test(f))).toBe(true);
@@ -79,8 +73,8 @@ describe('snapshots and restoring one', () => {
     expect(last).toBeLessThan(300); // ... before the last 100
 
     // Bad input: a file that is not a snapshot, and no source at all.
-    expect(cli(['restore', '--snapshot', config, '--data-dir', gdir, '--config', config])).toMatchObject({ code: 1, out: expect.stringMatching(/cannot be used: .*does not decompress/) });
-    expect(cli(['restore', '--data-dir', gdir, '--config', config])).toMatchObject({ code: 2, out: expect.stringMatching(/name one source/) });
+    expect(runCli(['restore', '--snapshot', config, '--data-dir', gdir, '--config', config])).toMatchObject({ code: 1, out: expect.stringMatching(/cannot be used: .*does not decompress/) });
+    expect(runCli(['restore', '--data-dir', gdir, '--config', config])).toMatchObject({ code: 2, out: expect.stringMatching(/name one source/) });
 
     guardian = await startGuardianProcess(gdir, config);
     expect(guardian.output()).toMatch(/guardian ready/);

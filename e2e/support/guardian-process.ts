@@ -1,6 +1,6 @@
 // Guardian as its own process, as an operator runs it: `guardian serve` on a data dir, killed
 // and restarted by tests and benchmarks. Returns once it says where it listens.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -8,6 +8,12 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'src-main', 'cli.ts');
+
+/** A one-shot `guardian <args>` (restore, snapshot, status...): its exit code and everything it printed. */
+export function runCli(args: string[]): { code: number | null; out: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
 
 export interface GuardianProcess {
   child: ChildProcess;
