@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { PeerClient } from '../src-main/sim/peer';
 import type { Envelope, SignalPayload } from '../src-shared/protocol';
 import { freePort, startGuardianProcess, writeConfig, type GuardianProcess } from '../e2e/support/guardian-process';
@@ -14,7 +15,8 @@ interface Rig {
   sig: PeerClient;
   received: { id: number; path: string; at_ms: number; sent_ms: number }[];
   dir: string;
-  close(): Promise<void>;
+  /** `keep`: leave the data dirs behind (a run that went wrong), and say where. */
+  close(keep?: boolean): Promise<void>;
 }
 
 /**
@@ -47,10 +49,11 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
   await until(() => ea.stats().active_path !== null && sig.stats().active_path !== null, 10_000, 'both peers greeted');
   return {
     guardian, ea, sig, received, dir,
-    async close() {
+    async close(keep = false) {
       await Promise.all([ea.stop(), sig.stop()]);
       await guardian.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (keep) process.stderr.write(`  kept for a look: ${dir}\n`);
+      else rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -84,7 +87,23 @@ const pct = (xs: number[], p: number) => {
 };
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-/** Sustained throughput: as fast as the windows allow, for duration_ms. */
+/** Guardian's own view of each peer, from the status file it rewrites every second. */
+function guardianSide(dir: string): string {
+  try {
+    const st = JSON.parse(readFileSync(join(dir, 'guardian', 'status.json'), 'utf8')) as { mode?: string; active_tier?: string; buffer?: unknown; peers?: { node_id: string; active_path: string | null }[] };
+    const db = new Database(join(dir, 'guardian', 'guardian.db'), { readonly: true });
+    try {
+      const held = db.prepare('SELECT state, reason, COUNT(*) AS n FROM held_signals GROUP BY state, reason').all();
+      const shadow = db.prepare("SELECT COUNT(*) FROM inbox WHERE path = 'shadow'").pluck().get();
+      return `mode ${st.mode}, tier ${st.active_tier}, buffer ${JSON.stringify(st.buffer)}; ${(st.peers ?? []).map((p) => `${p.node_id}@${p.active_path}`).join(' ')}; held ${JSON.stringify(held)}; shadowed ${shadow}`;
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    return `status.json unreadable: ${(err as Error).message}`;
+  }
+}
+
 /** User + system CPU milliseconds of a process, from /proc (Linux); NaN elsewhere. */
 function cpuMsOf(pid: number | undefined): number {
   try {
@@ -98,6 +117,7 @@ function cpuMsOf(pid: number | undefined): number {
 
 export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs_per_s: number; durable_guardian_cpu_us_per_msg: number; durable_peers_cpu_us_per_msg: number; lost: number; duplicated: number }> {
   const r = await rig(['socket']);
+  let keep = false;
   try {
     const sent: number[] = [];
     const guardianCpu0 = cpuMsOf(r.guardian.child.pid);
@@ -123,13 +143,14 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
     const cpu = { guardian_ms: cpuMsOf(r.guardian.child.pid) - guardianCpu0, peers_ms: (process.cpuUsage().user + process.cpuUsage().system) / 1000 - peersCpu0 };
     const delivered = await until(() => r.received.length >= sent.length, 60_000, 'every signal delivered').then(() => true, () => false);
     const a = audit(sent, r.received);
+    keep = !delivered;
     if (process.env.BENCH_DEBUG || !delivered) {
       // A stream that does not drain in a minute is a finding in itself: say where each side stood.
       const side = (p: PeerClient) => {
         const x = p.stats();
         return `${x.node_id}: next ${x.next_seq}, acked ${x.acked_seq}, in flight ${x.in_flight}, stored from Guardian ${x.last_seq_received}, delivered ${x.delivered}, duplicates ${x.duplicates_dropped}, gaps ${x.gaps_dropped}, resend timeouts ${x.resend_timeouts}, path ${x.active_path}`;
       };
-      process.stderr.write(`durable: ${delivered ? 'drained' : `NOT drained a minute after the window (${sent.length - r.received.length} left)`}\n  ${side(r.sig)}\n  ${side(r.ea)}\n`);
+      process.stderr.write(`durable: ${delivered ? 'drained' : `NOT drained a minute after the window (${sent.length - r.received.length} left)`}\n  ${side(r.sig)}\n  ${side(r.ea)}\n  guardian: ${guardianSide(r.dir)}\n`);
     }
     return {
       durable_msgs_per_s: Math.round(deliveredInWindow / elapsed_s),
@@ -139,7 +160,7 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
       lost: a.lost, duplicated: a.duplicated,
     };
   } finally {
-    await r.close();
+    await r.close(keep);
   }
 }
 

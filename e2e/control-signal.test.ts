@@ -49,4 +49,20 @@ describe('control plane: the primary signal tier goes silent', () => {
     await until(() => fromTier('primary') >= primaryNow + 2, 5000, 'primary signals at the EA again');
     expect(s.modesEntered()).toEqual(['DEGRADED.SIGNAL', 'NORMAL']);
   });
+
+  it('with no cached or heuristic service to fall back on, DEGRADED.SIGNAL keeps the primary tier rather than shadow every signal', async () => {
+    s = await startScenario({ rate_per_s: 4, tiers: ['primary'], control: { signal_stale_s: { primary: 1.5, cached: 30, heuristic: 60 } } });
+    const { g, ea } = s;
+    const cp = g.control!;
+    await until(() => cp.mode === 'NORMAL' && (cp.latest()?.snapshot.seq ?? 0) > 10, 10_000, 'a settled NORMAL');
+    s.signals.primary!.setRate(0);
+    await until(() => cp.mode === 'DEGRADED.SIGNAL', 5000, 'DEGRADED.SIGNAL');
+    expect(g.router.signals.activeTier).toBe('primary');
+    expect(s.events.some((e) => e.type === 'signal_tier' && e.text === 'signal fallback wanted, but no cached or heuristic service is usable: staying on primary')).toBe(true);
+    // What the primary sends next still reaches the EA: nothing is shadowed into the void.
+    const before = ea.receivedSignals().length;
+    s.signals.primary!.setRate(4);
+    await until(() => ea.receivedSignals().length >= before + 2, 5000, 'primary signals at the EA');
+    expect(g.router.signals.activeTier).toBe('primary');
+  });
 });

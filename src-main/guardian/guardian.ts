@@ -91,6 +91,8 @@ export interface DataPlaneStatus {
   listening: Record<string, string>;
   peers: PeerStatus[];
   buffer: { depth: number; held: number; enq_per_s: number; deq_per_s: number; oldest_age_s: number | null };
+  /** Signal services' ACKs are held while a connected EA is this far behind (backpressure); null when not. */
+  intake_held_backlog: number | null;
   msgs_per_s: number;
   store: { batches: number; writes: number; failures: number; last_error: string | null; dead_letters: number };
   /** Active/standby: role, fencing token, holder (when ha is on). */
@@ -488,6 +490,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
         listening,
         peers,
         buffer: { depth, held: router.heldCount(), enq_per_s: r.queued_per_s, deq_per_s: r.acked_per_s, oldest_age_s: router.oldestUnackedAge_s() },
+        intake_held_backlog: router.intakeHeldBacklog,
         msgs_per_s: r.received_per_s,
         store: { ...commit.stats, last_error: commit.stats.last_error ?? null, dead_letters: router.store.deadLetterCount() },
         ...(deps.leadership ? { leadership: deps.leadership.status() } : {}),

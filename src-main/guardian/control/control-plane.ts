@@ -528,12 +528,19 @@ class ControlPlaneImpl implements ControlPlane {
   /** The tier to use for `preferred`: cached falls to heuristic when cached is not usable. */
   private useTier(preferred: SignalTier): void {
     const tiers = this.last?.snapshot.tiers;
+    const from = this.router.signals.activeTier;
     let tier = preferred;
     if (preferred !== 'primary' && tiers) {
       const order = SIGNAL_TIERS.slice(SIGNAL_TIERS.indexOf(preferred));
-      tier = order.find((t) => tierUsable(t, tiers[t], this.staleS[t], this.lookup)) ?? preferred;
+      const usable = order.find((t) => tierUsable(t, tiers[t], this.staleS[t], this.lookup));
+      if (!usable) {
+        // Switching to a tier nobody serves would shadow every signal there is, unanswered: a
+        // silent stop. The degraded mode's entry policy still applies to what keeps coming.
+        this.emit({ type: 'signal_tier', text: `signal fallback wanted, but no ${order.join(' or ')} service is usable: staying on ${from}`, severity: 'warning', data: { from, to: from, wanted: preferred } });
+        return;
+      }
+      tier = usable;
     }
-    const from = this.router.signals.activeTier;
     this.router.signals.activeTier = tier;
     this.dirty = true;
     if (from !== tier) this.emit({ type: 'signal_tier', text: `signal tier ${from} -> ${tier}`, severity: tier === 'primary' ? 'info' : 'warning', data: { from, to: tier } });
@@ -783,6 +790,11 @@ class ControlPlaneImpl implements ControlPlane {
       case 'signal_expired':
         this.heldOutcomes.expired++;
         this.emit({ type: 'held_signal', text: `held signal ${e.message_id} expired (${e.reason})`, severity: 'info', data: { message_id: e.message_id, outcome: 'expired', reason: e.reason } });
+        return;
+      case 'backpressure':
+        this.emit(e.on
+          ? { type: 'note', text: `intake held: ${e.ea} is ${e.backlog} messages behind; signal services' ACKs wait until it catches up`, severity: 'warning', data: { ea: e.ea, backlog: e.backlog } }
+          : { type: 'note', text: `intake resumed: ${e.ea || 'the EA'} is ${e.backlog} messages behind`, severity: 'info', data: { ea: e.ea, backlog: e.backlog } });
         return;
       case 'signal_refused':
         if (e.reason === 'MODE_BLOCK') this.emit({ type: 'held_signal', text: `signal ${e.signal_id} refused: ${e.detail}`, severity: 'info', data: { signal_id: e.signal_id, outcome: 'refused' } });

@@ -12,7 +12,9 @@ export type RouterEvent =
   | { type: 'signal_refused'; peer: string; signal_id: string; reason: string; detail: string; message_id?: string; signal?: SignalPayload }
   | { type: 'bad_input'; peer: string | null; path: PathName; reason: string; detail: string }
   | { type: 'security'; peer: string | null; path: PathName; detail: string }
-  | { type: 'store_error'; detail: string };
+  | { type: 'store_error'; detail: string }
+  /** Intake held (signal services' ACKs withheld) while an EA is this far behind, and let go again. */
+  | { type: 'backpressure'; on: boolean; ea: string; backlog: number };
 
 export type RouterListener = (e: RouterEvent) => void;
 

@@ -28,7 +28,10 @@ export class Peer {
   /** Where the last in-order message arrived: ACKs go back there first. */
   lastDataLink: PathLink | null = null;
   ackDue = false;
+  /** The last ACK sent for this peer's stream: below what is stored while intake is held. */
   lastAckSent = 0;
+  /** Stored messages whose ACK waits for the EA to catch up (backpressure). */
+  ackHeld = false;
   delivered = 0;
   received = 0;
   /**

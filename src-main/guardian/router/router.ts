@@ -102,7 +102,7 @@ export class Router {
       if (peer.role === 'EA') this.releaseNoRoute();
     });
     this.events.emit({ type: 'peer_connected', peer: peer.node_id, role: peer.role, tier: peer.tier ?? null, path: link.path, legacy: false });
-    return { last_seq_received: peer.inbound.lastCommitted };
+    return { last_seq_received: this.ackMark(peer) };
   }
 
   /** The EA's spool heartbeat file greets like a HELLO: it names the EA and where to resume. */
@@ -139,6 +139,7 @@ export class Router {
     peer.links.delete(link.path);
     this.events.emit({ type: 'peer_disconnected', peer: peer.node_id, path: link.path, reason });
     if (peer.activePath === link.path) this.choosePath(peer, `${link.path} down (${reason})`);
+    if (peer.role === 'EA') this.updateBackpressure(); // an EA away no longer holds intake back
   }
 
   /** A 1.0 peer: best effort, no sequence, reported as legacy (PROTOCOL.md 8). */
@@ -181,7 +182,7 @@ export class Router {
     const verdict = peer.inbound.classify(seq);
     if (verdict !== 'next') {
       // A duplicate is acknowledged again; a gap is answered with the last in-order seq (go-back-N).
-      link.sendAck(peer.inbound.lastCommitted);
+      link.sendAck(this.ackMark(peer));
       return;
     }
     peer.inbound.accept(seq);
@@ -380,7 +381,59 @@ export class Router {
       peer.lastAckLatency_ms = now - probe.sent_ms;
       peer.ackLatencySamples++;
     }
-    if (peer.outbound.ack(ackSeq, now)) this.pump(peer);
+    if (peer.outbound.ack(ackSeq, now)) {
+      this.pump(peer);
+      if (this.backpressure) this.updateBackpressure();
+    }
+  }
+
+  // ---- backpressure ----------------------------------------------------------------------------
+
+  /**
+   * On while an EA that is connected has more than 4 windows stored and unacknowledged; off again
+   * at 2. While on, signal services' messages are still stored, but their ACKs wait: the
+   * services' own windows fill and they pause, so a slow EA cannot make the outbox grow without
+   * bound (it would outrun the in-memory frame cache and turn every send into a store read).
+   * An EA that is away does not count: then Guardian stores for it, which is what the buffer is for.
+   */
+  private backpressure = false;
+  /** The backlog of the EA furthest behind while intake is held; null when it is not. */
+  get intakeHeldBacklog(): number | null {
+    if (!this.backpressure) return null;
+    return Math.max(0, ...this.eaPeers().map((ea) => ea.outbound.unacked));
+  }
+  private updateBackpressure(): void {
+    const now = this.now_ms();
+    let behind: Peer | undefined;
+    for (const ea of this.eaPeers()) {
+      if (!ea.activeLink?.isUp(now)) continue;
+      if (!behind || ea.outbound.unacked > behind.outbound.unacked) behind = ea;
+    }
+    const backlog = behind?.outbound.unacked ?? 0;
+    if (!this.backpressure && backlog > 4 * this.opts.window) {
+      this.backpressure = true;
+      this.events.emit({ type: 'backpressure', on: true, ea: behind!.node_id, backlog });
+    } else if (this.backpressure && backlog <= 2 * this.opts.window) {
+      this.backpressure = false;
+      this.events.emit({ type: 'backpressure', on: false, ea: behind?.node_id ?? '', backlog });
+      for (const peer of this.peers.values()) {
+        if (!peer.ackHeld) continue;
+        peer.ackHeld = false;
+        this.sendInboundAck(peer);
+      }
+    }
+  }
+
+  /** What an ACK of this peer's stream says: everything stored, unless intake is held. */
+  private ackMark(peer: Peer): number {
+    return peer.ackHeld ? peer.lastAckSent : peer.inbound.lastCommitted;
+  }
+
+  private sendInboundAck(peer: Peer): void {
+    const link = peer.lastDataLink && !peer.lastDataLink.closed ? peer.lastDataLink : peer.activeLink;
+    if (!link) return;
+    peer.lastAckSent = peer.inbound.lastCommitted;
+    link.sendAck(peer.lastAckSent);
   }
 
   /** Sends what the window allows on the active path (and the second one in dual-write). */
@@ -508,6 +561,7 @@ export class Router {
         this.rewindAndPump(peer, `no ACK for ${wait_ms} ms`);
       } else if (o.sent < o.committed) this.pump(peer);
     }
+    this.updateBackpressure();
   }
 
   /** Deletes acknowledged messages past retention, and old inbox rows. */
@@ -566,11 +620,12 @@ export class Router {
       peer.ackDue = true;
     }
     for (const m of b.messages) this.events.emit({ type: 'message', peer: m.peer.node_id, role: m.peer.role, path: m.path, envelope: m.env });
+    this.updateBackpressure();
     for (const peer of this.peers.values()) {
       if (peer.ackDue) {
         peer.ackDue = false;
-        const link = peer.lastDataLink && !peer.lastDataLink.closed ? peer.lastDataLink : peer.activeLink;
-        link?.sendAck(peer.inbound.lastCommitted);
+        if (this.backpressure && peer.role === 'SIGNAL') peer.ackHeld = true;
+        else this.sendInboundAck(peer);
       }
       if (peer.outbound.sent < peer.outbound.committed) this.pump(peer);
     }
