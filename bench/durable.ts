@@ -5,15 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { PeerClient } from '../src-main/sim/peer';
-import type { Envelope, SignalPayload } from '../src-shared/protocol';
+import type { SignalPayload } from '../src-shared/protocol';
+import { EaThread, nowMs, type Received } from './ea-thread';
 import { freePort, startGuardianProcess, writeConfig, type GuardianProcess } from '../e2e/support/guardian-process';
 import { until } from '../e2e/support/peers';
 
 interface Rig {
   guardian: GuardianProcess;
-  ea: PeerClient;
+  /** The EA, on a thread of its own (as MT4 is a process of its own). */
+  ea: EaThread;
   sig: PeerClient;
-  received: { id: number; path: string; at_ms: number; sent_ms: number }[];
+  received: Received[];
+  /**
+   * Signals Guardian answered with an ERROR instead of delivering (held by the mode and expired,
+   * refused): a policy's decision, told to the service, not a loss. Keyed by the signal's id.
+   */
+  refused: Map<number, string>;
   dir: string;
   /** `keep`: leave the data dirs behind (a run that went wrong), and say where. */
   close(keep?: boolean): Promise<void>;
@@ -34,21 +41,21 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
     ...(paths.includes('socket') ? { socket: guardian.socket } : {}),
     ...(paths.includes('pipe') ? { pipe: { path: guardian.pipe } } : {}),
   };
-  const received: Rig['received'] = [];
-  const ea = new PeerClient({
-    role: 'EA', node_id: 'bench-ea', dataDir: join(dir, 'ea'), paths: peerPaths, heartbeat_ms,
-    onMessage: (env: Envelope, info) => {
-      if (env.header.message_type !== 'SIGNAL') return;
-      const p = env.payload as SignalPayload & { sent_ms?: number };
-      received.push({ id: Number(p.signal_id.slice(4)), path: info.path, at_ms: performance.now(), sent_ms: p.sent_ms ?? 0 });
+  const ea = new EaThread({ node_id: 'bench-ea', dataDir: join(dir, 'ea'), paths: peerPaths, heartbeat_ms });
+  // The sig's stream starts at seq 1 with the next signal id: seq k carries id idBase + k.
+  const idBase = nextId;
+  const refused = new Map<number, string>();
+  const sig = new PeerClient({
+    role: 'SIGNAL', tier: 'primary', node_id: 'bench-sig', dataDir: join(dir, 'sig'), paths: peerPaths, heartbeat_ms,
+    onError: (e) => {
+      const seq = /-(\d{12})$/.exec(e.ref_message_id ?? '')?.[1];
+      if (seq) refused.set(idBase + Number(seq), e.reason);
     },
   });
-  const sig = new PeerClient({ role: 'SIGNAL', tier: 'primary', node_id: 'bench-sig', dataDir: join(dir, 'sig'), paths: peerPaths, heartbeat_ms });
-  ea.start();
   sig.start();
-  await until(() => ea.stats().active_path !== null && sig.stats().active_path !== null, 10_000, 'both peers greeted');
+  await until(() => (ea.stats()?.active_path ?? null) !== null && sig.stats().active_path !== null, 10_000, 'both peers greeted');
   return {
-    guardian, ea, sig, received, dir,
+    guardian, ea, sig, received: ea.received, refused, dir,
     async close(keep = false) {
       await Promise.all([ea.stop(), sig.stop()]);
       await guardian.stop();
@@ -65,7 +72,7 @@ function signal(sent_ms = 0): SignalPayload & { sent_ms: number } {
 }
 
 /** Counts ids that are missing or repeated against the ids sent. */
-function audit(sent: number[], received: { id: number }[]): { lost: number; duplicated: number; out_of_order: number } {
+function audit(sent: number[], received: { id: number }[], refused: Map<number, string>): { lost: number; duplicated: number; out_of_order: number; refused: number } {
   const seen = new Map<number, number>();
   let outOfOrder = 0;
   let last = -Infinity;
@@ -76,9 +83,14 @@ function audit(sent: number[], received: { id: number }[]): { lost: number; dupl
   }
   let lost = 0;
   let duplicated = 0;
-  for (const id of sent) if (!seen.has(id)) lost++;
+  let answered = 0;
+  for (const id of sent) {
+    if (seen.has(id)) continue;
+    if (refused.has(id)) answered++;
+    else lost++;
+  }
   for (const n of seen.values()) if (n > 1) duplicated += n - 1;
-  return { lost, duplicated, out_of_order: outOfOrder };
+  return { lost, duplicated, out_of_order: outOfOrder, refused: answered };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -115,7 +127,7 @@ function cpuMsOf(pid: number | undefined): number {
   }
 }
 
-export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs_per_s: number; durable_guardian_cpu_us_per_msg: number; durable_peers_cpu_us_per_msg: number; lost: number; duplicated: number }> {
+export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs_per_s: number; durable_guardian_cpu_us_per_msg: number; durable_peers_cpu_us_per_msg: number; lost: number; duplicated: number; refused: number }> {
   const r = await rig(['socket']);
   let keep = false;
   try {
@@ -141,13 +153,15 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
     const deliveredInWindow = r.received.length - startCount;
     const elapsed_s = (performance.now() - t0) / 1000;
     const cpu = { guardian_ms: cpuMsOf(r.guardian.child.pid) - guardianCpu0, peers_ms: (process.cpuUsage().user + process.cpuUsage().system) / 1000 - peersCpu0 };
-    const delivered = await until(() => r.received.length >= sent.length, 60_000, 'every signal delivered').then(() => true, () => false);
-    const a = audit(sent, r.received);
-    keep = !delivered;
+    const delivered = await until(() => r.received.length + r.refused.size >= sent.length, 60_000, 'every signal delivered').then(() => true, () => false);
+    const a = audit(sent, r.received, r.refused);
+    keep = !delivered || a.lost > 0;
+    if (a.refused > 0) process.stderr.write(`durable: ${a.refused} signals answered with an ERROR by policy (${[...new Set(r.refused.values())].join(', ')}), not delivered: ${guardianSide(r.dir)}\n`);
     if (process.env.BENCH_DEBUG || !delivered) {
       // A stream that does not drain in a minute is a finding in itself: say where each side stood.
-      const side = (p: PeerClient) => {
+      const side = (p: { stats(): ReturnType<PeerClient['stats']> | undefined }) => {
         const x = p.stats();
+        if (!x) return 'no stats';
         return `${x.node_id}: next ${x.next_seq}, acked ${x.acked_seq}, in flight ${x.in_flight}, stored from Guardian ${x.last_seq_received}, delivered ${x.delivered}, duplicates ${x.duplicates_dropped}, gaps ${x.gaps_dropped}, resend timeouts ${x.resend_timeouts}, path ${x.active_path}`;
       };
       process.stderr.write(`durable: ${delivered ? 'drained' : `NOT drained a minute after the window (${sent.length - r.received.length} left)`}\n  ${side(r.sig)}\n  ${side(r.ea)}\n  guardian: ${guardianSide(r.dir)}\n`);
@@ -157,7 +171,7 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
       // CPU time per message delivered: what the figure costs, whatever else the machine runs.
       durable_guardian_cpu_us_per_msg: Math.round((cpu.guardian_ms * 1000) / deliveredInWindow),
       durable_peers_cpu_us_per_msg: Math.round((cpu.peers_ms * 1000) / deliveredInWindow),
-      lost: a.lost, duplicated: a.duplicated,
+      lost: a.lost, duplicated: a.duplicated, refused: a.refused,
     };
   } finally {
     await r.close(keep);
@@ -165,7 +179,7 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
 }
 
 /** Latency at a steady 1,000 msg/s, and the heartbeat echo round trip meanwhile. */
-export async function benchLatency(duration_ms = 5000, rate_per_s = 1000, dataPlaneOnly = process.env.BENCH_DATA_PLANE_ONLY === '1'): Promise<{ signal_latency_ms_p50: number; signal_latency_ms_p99: number; echo_rtt_ms_p99: number; lost: number; duplicated: number }> {
+export async function benchLatency(duration_ms = 5000, rate_per_s = 1000, dataPlaneOnly = process.env.BENCH_DATA_PLANE_ONLY === '1'): Promise<{ signal_latency_ms_p50: number; signal_latency_ms_p99: number; echo_rtt_ms_p99: number; lost: number; duplicated: number; refused: number }> {
   const r = await rig(['socket'], 50, dataPlaneOnly);
   try {
     const sent: number[] = [];
@@ -174,41 +188,41 @@ export async function benchLatency(duration_ms = 5000, rate_per_s = 1000, dataPl
     while (performance.now() - t0 < duration_ms) {
       const now = performance.now();
       while (due <= now) {
-        r.sig.send('SIGNAL', signal(performance.now())).catch(() => undefined);
+        r.sig.send('SIGNAL', signal(nowMs())).catch(() => undefined);
         sent.push(nextId);
         due += 1000 / rate_per_s;
       }
       await new Promise((res) => setTimeout(res, 1));
     }
-    await until(() => r.received.length >= sent.length, 30_000, 'every signal delivered').catch(() => undefined);
+    await until(() => r.received.length + r.refused.size >= sent.length, 30_000, 'every signal delivered').catch(() => undefined);
     const lat = r.received.map((x) => x.at_ms - x.sent_ms);
-    const echo = r.ea.stats().paths.find((p) => p.path === 'socket')?.rtt_ms_p99 ?? NaN;
-    const a = audit(sent, r.received);
-    return { signal_latency_ms_p50: r2(pct(lat, 50)), signal_latency_ms_p99: r2(pct(lat, 99)), echo_rtt_ms_p99: r2(echo), lost: a.lost, duplicated: a.duplicated };
+    const echo = r.ea.stats()?.paths.find((p) => p.path === 'socket')?.rtt_ms_p99 ?? NaN;
+    const a = audit(sent, r.received, r.refused);
+    return { signal_latency_ms_p50: r2(pct(lat, 50)), signal_latency_ms_p99: r2(pct(lat, 99)), echo_rtt_ms_p99: r2(echo), lost: a.lost, duplicated: a.duplicated, refused: a.refused };
   } finally {
     await r.close();
   }
 }
 
 /** Socket cut -> first delivery on the next path, median of `cuts`. */
-export async function benchFailover(cuts = 10): Promise<{ failover_gap_ms: number; failover_gaps_ms: number[]; lost: number; duplicated: number }> {
+export async function benchFailover(cuts = 10): Promise<{ failover_gap_ms: number; failover_gaps_ms: number[]; lost: number; duplicated: number; refused: number }> {
   const r = await rig(['socket', 'pipe'], 50, true);
   try {
     const sent: number[] = [];
     let sending = true;
     const sender = (async () => {
       while (sending) {
-        r.sig.send('SIGNAL', signal(performance.now())).catch(() => undefined); // a failed run closes the rig under it
+        r.sig.send('SIGNAL', signal(nowMs())).catch(() => undefined); // a failed run closes the rig under it
         sent.push(nextId);
         await new Promise((res) => setTimeout(res, 1));
       }
     })();
     const gaps: number[] = [];
     for (let i = 0; i < cuts; i++) {
-      await until(() => r.ea.stats().active_path === 'socket' && r.sig.stats().active_path === 'socket', 10_000, 'both peers back on the socket');
+      await until(() => r.ea.stats()?.active_path === 'socket' && r.sig.stats().active_path === 'socket', 10_000, 'both peers back on the socket');
       await new Promise((res) => setTimeout(res, 200));
       const from = r.received.length;
-      const cut_ms = performance.now();
+      const cut_ms = nowMs();
       r.ea.faults.dropPath('socket', 600);
       r.sig.faults.dropPath('socket', 600);
       await until(() => r.received.slice(from).some((x) => x.path === 'pipe'), 10_000, 'a delivery on the pipe');
@@ -217,9 +231,9 @@ export async function benchFailover(cuts = 10): Promise<{ failover_gap_ms: numbe
     }
     sending = false;
     await sender;
-    await until(() => r.received.length >= sent.length, 30_000, 'every signal delivered').catch(() => undefined);
-    const a = audit(sent, r.received);
-    return { failover_gap_ms: pct(gaps, 50), failover_gaps_ms: gaps, lost: a.lost, duplicated: a.duplicated };
+    await until(() => r.received.length + r.refused.size >= sent.length, 30_000, 'every signal delivered').catch(() => undefined);
+    const a = audit(sent, r.received, r.refused);
+    return { failover_gap_ms: pct(gaps, 50), failover_gaps_ms: gaps, lost: a.lost, duplicated: a.duplicated, refused: a.refused };
   } finally {
     await r.close();
   }

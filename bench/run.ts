@@ -30,9 +30,13 @@ const step = async (name: string, fn: () => Promise<Record<string, unknown>> | R
 
 let lost = 0;
 let duplicated = 0;
-const tally = (r: { lost: number; duplicated: number }) => {
+// Signals the control plane answered with an ERROR (held by the mode and expired, refused): told
+// to the service, so not lost, but not delivered either; the bench says so rather than hide it.
+let refused = 0;
+const tally = (r: { lost: number; duplicated: number; refused?: number }) => {
   lost += r.lost;
   duplicated += r.duplicated;
+  refused += r.refused ?? 0;
 };
 
 await step('durable', async () => {
@@ -69,6 +73,7 @@ await step('mirror', async () => ({ ...(await benchMirrorCost()) }));
 
 results.lost = lost;
 results.duplicated = duplicated;
+results.policy_refused = refused;
 if (typeof results.durable_msgs_per_s === 'number' && typeof results.raw_tcp_msgs_per_s === 'number') {
   results.durable_vs_raw_tcp = Math.round((results.durable_msgs_per_s / results.raw_tcp_msgs_per_s) * 100) / 100;
 }

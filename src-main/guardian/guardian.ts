@@ -14,7 +14,7 @@ import { TradingTruth } from './truth';
 import { ExecutionSafety, holdSafeMode, loadPretradeLimits, wireExecution, type PretradeLimits } from './execution';
 import { listenPipe, listenSocket, SpoolDir, type Listener, type StreamSocket } from './paths';
 import { acceptConnection, Router, SpoolLink, type PathHealth } from './router';
-import { GroupCommit, integrityCheck, openDatabase, type Db } from './store';
+import { GroupCommit, integrityCheck, openDatabase, WalSync, type Db } from './store';
 import { IncidentLog } from './incidents';
 import { Learning } from './learning';
 import { GuardianConsole, defaultOperator, learningPort, loadOrCreateToken, startConsoleServer, type ConsoleServer } from './server';
@@ -147,7 +147,8 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     db.close();
     throw err;
   }
-  const commit = new GroupCommit(db);
+  // The hot path's fsync runs on the thread pool: no heartbeat waits behind a disk flush.
+  const commit = new GroupCommit(db, undefined, undefined, WalSync.for(db));
   durability.watchCommits(commit);
   const router = new Router(db, commit, {
     node_id: config.node_id,

@@ -1,3 +1,4 @@
 export { openDatabase, migrate, schemaVersion, integrityCheck, StoreError, type Db, type OpenOptions } from './db';
 export { GroupCommit, type CommitWork, type GroupCommitStats } from './group-commit';
+export { WalSync, type FsyncFn } from './wal-sync';
 export { MIGRATIONS, type Migration } from './migrations';

@@ -10,7 +10,7 @@ import {
   type PathName, type PayloadByType,
 } from '../../../src-shared/protocol';
 import { OutboundQueue } from '../../guardian/router';
-import { GroupCommit, type Db } from '../../guardian/store';
+import { GroupCommit, WalSync, type Db } from '../../guardian/store';
 import { AsyncQueue } from './async-queue';
 import { Inbox, type Handler } from './inbox';
 import { PeerFaults } from './faults';
@@ -114,7 +114,7 @@ export class PeerClient {
     if (known === undefined) store.setMeta('node_id', this.opts.node_id);
     this.guardianStream = store.meta('guardian_node_id');
     const queue = new OutboundQueue(store.streamOut(), (after, limit) => store.loadFrames(after, limit));
-    const commit = new GroupCommit(db);
+    const commit = new GroupCommit(db, undefined, undefined, WalSync.for(db));
     commit.onBatchEnd(() => store.flushStreamsIn(), () => store.forgetStreamsIn());
     this.r = { db, store, commit, queue };
     this.inbox.open(store, this.r.commit);
