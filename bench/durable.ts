@@ -148,29 +148,39 @@ function cpuMsOf(pid: number | undefined): number {
   }
 }
 
+const WARMUP_MS = 2000;
+
+/** Sustained throughput: as fast as the windows allow, for duration_ms after a warm-up. */
 export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs_per_s: number; durable_guardian_cpu_us_per_msg: number; durable_peers_cpu_us_per_msg: number; lost: number; duplicated: number; refused: number }> {
   const r = await rig(['socket']);
   let keep = false;
   try {
     const sent: number[] = [];
+    const stream = async (ms: number) => {
+      const t0 = performance.now();
+      while (performance.now() - t0 < ms) {
+        // Keep the sender's window full without queueing without bound in memory.
+        if (r.sig.unacked > 16_000) {
+          await new Promise((res) => setImmediate(res));
+          continue;
+        }
+        const batch: Promise<number>[] = [];
+        for (let k = 0; k < 500; k++) {
+          const s = signal();
+          sent.push(nextId);
+          batch.push(r.sig.send('SIGNAL', s));
+        }
+        await Promise.all(batch);
+      }
+    };
+    // Sustained: the window starts once the stream has run for WARMUP_MS (the JIT has compiled the
+    // hot path, the outbox holds its steady backlog), and measures what reached the EA within it.
+    await stream(WARMUP_MS);
     const guardianCpu0 = cpuMsOf(r.guardian.child.pid);
     const peersCpu0 = (process.cpuUsage().user + process.cpuUsage().system) / 1000;
     const t0 = performance.now();
     const startCount = r.received.length;
-    while (performance.now() - t0 < duration_ms) {
-      // Keep the sender's window full without queueing without bound in memory.
-      if (r.sig.unacked > 16_000) {
-        await new Promise((res) => setImmediate(res));
-        continue;
-      }
-      const batch: Promise<number>[] = [];
-      for (let k = 0; k < 500; k++) {
-        const s = signal();
-        sent.push(nextId);
-        batch.push(r.sig.send('SIGNAL', s));
-      }
-      await Promise.all(batch);
-    }
+    await stream(duration_ms);
     const deliveredInWindow = r.received.length - startCount;
     const elapsed_s = (performance.now() - t0) / 1000;
     const cpu = { guardian_ms: cpuMsOf(r.guardian.child.pid) - guardianCpu0, peers_ms: (process.cpuUsage().user + process.cpuUsage().system) / 1000 - peersCpu0 };

@@ -87,8 +87,7 @@ export class Inbox {
     };
     this.commit!.enqueue({
       write: () => {
-        const now = Date.now();
-        for (const m of take()) store.insertInbox(m.env, now, m.body);
+        store.insertInboxRows(take(), Date.now());
       },
       done: (err) => {
         // A transaction that failed before its writes ran (a closed store) still settles its batch.

@@ -214,8 +214,7 @@ export class PeerClient {
     };
     commit.enqueue({
       write: () => {
-        const now = Date.now();
-        for (const m of take()) store.insertOutbox(m.seq, m.id, m.type, m.frame, now);
+        store.insertOutboxRows(take(), Date.now());
       },
       done: (err) => {
         // A transaction that failed before its writes ran (a closed store) still settles its batch.

@@ -30,6 +30,9 @@ export const PEER_MIGRATIONS: readonly SimMigration[] = [
   },
 ];
 
+/** Rows per multi-row INSERT: one statement call for 64 rows, not 64 calls. */
+const CHUNK = 64;
+
 export interface StreamInState {
   last_seq: number;
   delivered_seq: number;
@@ -47,6 +50,7 @@ export class PeerStore {
       setNext: db.prepare('UPDATE sim_stream_out SET next_seq = MAX(next_seq, ?) WHERE id = 1'),
       setAcked: db.prepare('UPDATE sim_stream_out SET acked_seq = MAX(acked_seq, ?) WHERE id = 1'),
       insOutbox: db.prepare('INSERT INTO sim_outbox (seq, message_id, message_type, frame, created_ms) VALUES (?, ?, ?, ?, ?)'),
+      insOutboxChunk: db.prepare(`INSERT INTO sim_outbox (seq, message_id, message_type, frame, created_ms) VALUES ${Array(CHUNK).fill('(?, ?, ?, ?, ?)').join(', ')}`),
       pruneOutbox: db.prepare('DELETE FROM sim_outbox WHERE seq <= ?'),
       frames: db.prepare('SELECT seq, frame FROM sim_outbox WHERE seq > ? ORDER BY seq LIMIT ?'),
       streamIn: db.prepare('SELECT last_seq, delivered_seq FROM sim_stream_in WHERE stream = ?'),
@@ -54,6 +58,7 @@ export class PeerStore {
         ON CONFLICT (stream) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)`),
       setDelivered: db.prepare('UPDATE sim_stream_in SET delivered_seq = MAX(delivered_seq, ?) WHERE stream = ?'),
       insInbox: db.prepare('INSERT OR IGNORE INTO sim_inbox (stream, seq, message_type, envelope, received_ms) VALUES (?, ?, ?, ?, ?)'),
+      insInboxChunk: db.prepare(`INSERT OR IGNORE INTO sim_inbox (stream, seq, message_type, envelope, received_ms) VALUES ${Array(CHUNK).fill('(?, ?, ?, ?, ?)').join(', ')}`),
       pruneInbox: db.prepare('DELETE FROM sim_inbox WHERE stream = ? AND seq <= ?'),
       undelivered: db.prepare('SELECT envelope FROM sim_inbox WHERE stream = ? AND seq > ? ORDER BY seq').pluck(),
       deadLetter: db.prepare('INSERT INTO sim_dead_letters (ts_ms, path, reason, detail, text) VALUES (?, ?, ?, ?, ?)'),
@@ -86,6 +91,23 @@ export class PeerStore {
     this.q.pruneOutbox.run(seq);
   }
 
+  /** Many at once (one commit's sends), 64 rows a statement. */
+  insertOutboxRows(rows: readonly { seq: number; id: string; type: string; frame: Uint8Array }[], now_ms: number): void {
+    let i = 0;
+    for (; i + CHUNK <= rows.length; i += CHUNK) {
+      const params: unknown[] = [];
+      for (let k = i; k < i + CHUNK; k++) {
+        const r = rows[k]!;
+        params.push(r.seq, r.id, r.type, r.frame, now_ms);
+      }
+      this.q.insOutboxChunk.run(params);
+    }
+    for (; i < rows.length; i++) {
+      const r = rows[i]!;
+      this.q.insOutbox.run(r.seq, r.id, r.type, r.frame, now_ms);
+    }
+  }
+
   loadFrames(afterSeq: number, limit: number): OutboundFrame[] {
     const rows = this.q.frames.all(afterSeq, limit) as { seq: number; frame: Buffer }[];
     return rows.map((r) => ({ seq: r.seq, frame: new Uint8Array(r.frame.buffer, r.frame.byteOffset, r.frame.byteLength) }));
@@ -99,11 +121,27 @@ export class PeerStore {
 
   /** The stream's last seq is written once per batch (flushStreamsIn), not per message. */
   insertInbox(env: Envelope, now_ms: number, body?: Uint8Array): void {
-    const h = env.header;
+    this.insertInboxRows([{ env, body }], now_ms);
+  }
+
+  /** Many at once (one commit's arrivals), 64 rows a statement. */
+  insertInboxRows(rows: readonly { env: Envelope; body?: Uint8Array }[], now_ms: number): void {
     // The frame's own bytes when we have them (no second serialisation); JSON text otherwise.
-    const stored = body ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : JSON.stringify(env);
-    this.q.insInbox.run(h.stream, h.seq, h.message_type, stored, now_ms);
-    this.pendingIn.set(h.stream, h.seq);
+    const stored = (r: { env: Envelope; body?: Uint8Array }) => (r.body ? Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength) : JSON.stringify(r.env));
+    let i = 0;
+    for (; i + CHUNK <= rows.length; i += CHUNK) {
+      const params: unknown[] = [];
+      for (let k = i; k < i + CHUNK; k++) {
+        const r = rows[k]!;
+        params.push(r.env.header.stream, r.env.header.seq, r.env.header.message_type, stored(r), now_ms);
+      }
+      this.q.insInboxChunk.run(params);
+    }
+    for (; i < rows.length; i++) {
+      const r = rows[i]!;
+      this.q.insInbox.run(r.env.header.stream, r.env.header.seq, r.env.header.message_type, stored(r), now_ms);
+    }
+    for (const r of rows) this.pendingIn.set(r.env.header.stream, r.env.header.seq);
   }
 
   /** Runs at the end of every group commit, inside its transaction. */
