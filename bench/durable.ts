@@ -74,7 +74,14 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
     },
   });
   sig.start();
-  await until(() => ea.stats().active_path !== null && sig.stats().active_path !== null, 10_000, 'both peers greeted');
+  try {
+    await until(() => ea.stats().active_path !== null && sig.stats().active_path !== null, 10_000, 'both peers greeted');
+  } catch (err) {
+    // Nothing may outlive a failed start: a Guardian left running would skew every later figure.
+    await Promise.all([ea.stop(), sig.stop()]);
+    await guardian.stop();
+    throw err;
+  }
   return {
     guardian, ea, sig, received, refused, dir,
     async close(keep = false) {
