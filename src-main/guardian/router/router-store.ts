@@ -61,6 +61,8 @@ export class Batch {
   readonly heldOutcomes: { message_id: string; state: string }[] = [];
   /** Peers whose inbound stream this batch advances (to streamsIn's seq). */
   readonly inboundPeers = new Set<Peer>();
+  /** Frames this batch stores for each peer: they may be sent once it has committed. */
+  readonly frames = new Map<Peer, OutboundFrame[]>();
   /** Messages to announce to the control plane once stored. */
   readonly messages: { peer: Peer; path: PathName; env: Envelope }[] = [];
   /** Work to do once the batch is stored (or failed). */

@@ -352,12 +352,13 @@ export class Router {
     const body = Buffer.from(frame.buffer, frame.byteOffset + 4, frame.byteLength - 4);
     b.outbox.push({ peer: peer.node_id, seq, message_id: header.message_id, message_type: type, body, origin_stream: originStream, origin_seq: originSeq });
     b.streamsOut.set(peer.node_id, { next_seq: seq + 1, acked_seq: peer.outbound.acked });
-    let frames = this.pendingFrames.get(peer);
+    // Per batch: a frame queued into the next batch while this one's callbacks run (an event
+    // listener that sends) must wait for its own commit, not ride on this one's.
+    let frames = b.frames.get(peer);
     if (!frames) {
       frames = [];
-      this.pendingFrames.set(peer, frames);
+      b.frames.set(peer, frames);
       b.after.push((err) => {
-        this.pendingFrames.delete(peer);
         if (err) peer.outbound.rollback();
         else {
           peer.outbound.commit(frames!);
@@ -368,7 +369,6 @@ export class Router {
     frames.push({ seq, frame });
     return seq;
   }
-  private readonly pendingFrames = new Map<Peer, OutboundFrame[]>();
 
   onAck(peerId: string, ackSeq: number): void {
     const peer = this.peers.get(peerId);

@@ -1,0 +1,62 @@
+// A message queued for the EA by a listener while a batch tells its outcomes (a refusal's event
+// handler that sends a COMMAND) belongs to the next batch: it may be sent only once that batch
+// has stored it. Before, it rode on the earlier batch and could reach the EA unstored, so a crash
+// then would have reused its seq for another message, which the EA would drop as a duplicate.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RawPeer, signalPayload } from './raw-peer.test-support';
+import { configForTests, createGuardian, type Guardian } from '.';
+
+const dirs: string[] = [];
+const peers: RawPeer[] = [];
+let g: Guardian | undefined;
+afterEach(async () => {
+  for (const p of peers.splice(0)) p.sock.destroy();
+  await g?.dispose();
+  g = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('batch boundaries', () => {
+  it('never counts a frame of the next batch as stored with this one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guardian-batch-'));
+    dirs.push(dir);
+    g = await createGuardian(configForTests((c) => {
+      c.paths.spool.enabled = false;
+      c.api.enabled = false;
+    }), { dataDir: dir });
+    const router = g.router;
+    const ea = await RawPeer.open(g.listening.socket!, 'ea-1', 'EA');
+    const sig = await RawPeer.open(g.listening.socket!, 'sig-1', 'SIGNAL');
+    peers.push(ea, sig);
+    ea.hello();
+    sig.hello(0, 'primary');
+    await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    await sig.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+
+    // Signal 1 is refused; signal 2 routes. Both land in one batch (one frame, one read).
+    router.signals.policy = (s) => (s.signal_id === 's-1' ? { action: 'refuse', reason: 'MODE_BLOCK', detail: 'test' } : undefined);
+    const storedMax = () => g!.db.prepare("SELECT MAX(seq) FROM outbox WHERE peer = 'ea-1'").pluck().get() as number | null ?? 0;
+    const seen: { committed: number; stored: number }[] = [];
+    router.events.on((e) => {
+      if (e.type !== 'signal_refused') return;
+      // The refusal's handler sends the EA a COMMAND: a new batch, not yet stored.
+      void router.send('ea-1', 'COMMAND', { command: 'PING', command_id: 'c-1' }).catch(() => undefined);
+      // Once this batch has told every outcome, what counts as committed must be stored.
+      queueMicrotask(() => seen.push({ committed: router.peers.get('ea-1')!.outbound.committed, stored: storedMax() }));
+    });
+    sig.sock.cork(); // one write: both frames in one read, so one batch
+    sig.send('SIGNAL', signalPayload(1));
+    sig.send('SIGNAL', signalPayload(2));
+    sig.sock.uncork();
+    await ea.until(() => ea.got.some((e) => e.header.message_type === 'COMMAND'));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.committed).toBeLessThanOrEqual(seen[0]!.stored);
+    // Both reached the EA in seq order, each once: the routed signal with its batch, the COMMAND after.
+    await ea.until(() => ea.got.some((e) => e.header.message_type === 'SIGNAL'));
+    const data = ea.got.filter((e) => e.header.seq > 0).map((e) => `${e.header.message_type}:${e.header.seq}`);
+    expect(data).toEqual(['SIGNAL:1', 'COMMAND:2']);
+  });
+});
