@@ -11,7 +11,7 @@ import type { Clock } from '../clock';
 import type { PathLink } from './link';
 import { Peer } from './peer';
 import { Batch, RouterStore } from './router-store';
-import { InboundSequence, OutboundQueue, type OutboundFrame } from './streams';
+import { InboundSequence, OutboundQueue } from './streams';
 import type { StreamLink } from './stream-link';
 import { RouterEvents, type RouterEvent } from './events';
 import { SignalDesk, type SignalDecision } from './signal-desk';
