@@ -59,4 +59,26 @@ describe('batch boundaries', () => {
     const data = ea.got.filter((e) => e.header.seq > 0).map((e) => `${e.header.message_type}:${e.header.seq}`);
     expect(data).toEqual(['SIGNAL:1', 'COMMAND:2']);
   });
+
+  it('records as used only the seqs a batch has stored, so a crash before the next commit leaves no hole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guardian-batch-'));
+    dirs.push(dir);
+    g = await createGuardian(configForTests((c) => {
+      c.paths.spool.enabled = false;
+      c.api.enabled = false;
+    }), { dataDir: dir });
+    const ea = await RawPeer.open(g.listening.socket!, 'ea-1', 'EA');
+    peers.push(ea);
+    ea.hello();
+    await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    await g.router.send('ea-1', 'COMMAND', { command: 'PING', command_id: 'c-1' });
+    const nextSeq = () => g!.db.prepare("SELECT next_seq FROM streams_out WHERE peer = 'ea-1'").pluck().get() as number;
+    expect(nextSeq()).toBe(2);
+    // A second COMMAND reserves seq 2 in a batch not yet stored; the periodic prune runs meanwhile.
+    const pending = g.router.send('ea-1', 'COMMAND', { command: 'PING', command_id: 'c-2' });
+    g.router.prune();
+    expect(nextSeq()).toBe(2); // were the process killed now, seq 2 would be free for the resend
+    await pending;
+    expect(nextSeq()).toBe(3);
+  });
 });

@@ -569,7 +569,9 @@ export class Router {
     this.expireHeld();
     const wall = Date.now();
     this.store.prune(
-      [...this.peers.values()].map((p) => ({ node_id: p.node_id, acked: p.outbound.acked, next: p.outbound.next })),
+      // committed, not allocated: a seq reserved by a batch not yet stored must not be recorded as
+      // used, or a crash before that batch commits leaves a hole no resend can fill.
+      [...this.peers.values()].map((p) => ({ node_id: p.node_id, acked: p.outbound.acked, next: p.outbound.committed + 1 })),
       wall - this.opts.outbox_retention_s * 1000,
       wall - this.opts.inbox_retention_s * 1000,
     );
