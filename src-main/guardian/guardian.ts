@@ -400,6 +400,25 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
   }
   durability.startStatusFile(() => consoleBackend.status());
   let api: ConsoleServer | null = null;
+  // One order of teardown, for dispose() and for a start that fails half-way: the controls first,
+  // then the data plane (the last batch is stored), then what writes to the database, then it.
+  const teardown = async (): Promise<void> => {
+    await api?.close(); // no control is accepted while the rest stops
+    await durability.close(); // a snapshot under way finishes; the status file is written a last time
+    consoleBackend.dispose();
+    control?.dispose();
+    execution?.dispose();
+    for (const t of timers) t.dispose();
+    for (const l of listeners) void l.stopAccepting();
+    router.dispose();
+    spool?.close('Guardian stopping');
+    truth.dispose(); // the last equity minute and peak go into the last batch
+    commit.dispose(); // the last batch is stored before the database closes
+    await Promise.all([...listeners.map((l) => l.close().catch(() => undefined)), ...retired]);
+    learning.dispose();
+    incidents.dispose();
+    db.close();
+  };
   if (config.api.enabled) {
     const startApi = () => startConsoleServer({
       backend: consoleBackend, host: config.api.host, port: config.api.port, webRoot: deps.webRoot,
@@ -420,18 +439,8 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
           }
         } }));
       } else {
-        consoleBackend.dispose();
-        control?.dispose();
-        execution?.dispose();
-        for (const t of timers) t.dispose();
-        router.dispose();
-        truth.dispose();
-        commit.dispose();
-        for (const l of listeners) await l.close();
-        learning.dispose();
-        incidents.dispose();
-        durability.dispose();
-        db.close();
+        disposed = true;
+        await teardown();
         const e = err as NodeJS.ErrnoException;
         throw new Error(e.code === 'EADDRINUSE' ? `the console port ${config.api.host}:${config.api.port} is in use (api.port in the config; 0 picks a free one)` : `the console server cannot start: ${e.message}`);
       }
@@ -500,21 +509,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     async dispose() {
       if (disposed) return;
       disposed = true;
-      await api?.close(); // no control is accepted while the rest stops
-      await durability.close(); // a snapshot under way finishes; the status file is written a last time
-      consoleBackend.dispose();
-      control?.dispose();
-      execution?.dispose();
-      for (const t of timers) t.dispose();
-      for (const l of listeners) void l.stopAccepting();
-      router.dispose();
-      spool?.close('Guardian stopping');
-      truth.dispose(); // the last equity minute and peak go into the last batch
-      commit.dispose(); // the last batch is stored before the database closes
-      await Promise.all([...listeners.map((l) => l.close().catch(() => undefined)), ...retired]);
-      learning.dispose();
-      incidents.dispose();
-      db.close();
+      await teardown();
     },
   };
   return guardian;
