@@ -40,6 +40,8 @@ export interface PeerOptions {
   onMessage?: (envelope: Envelope, info: DeliveryInfo) => void;
   /** Guardian's ERROR messages (policy refusals, bad input it saw from us). */
   onError?: (error: ErrorPayload, path: PathName) => void;
+  /** Each heartbeat echo's round trip, as it comes back (the benchmark's steady-state window). */
+  onEcho?: (path: PathName, rtt_ms: number) => void;
   /** Allow faults.kill() (process.exit): the simulator's process mode only. */
   processMode?: boolean;
   /** Diagnostics (connects, failovers, refusals); default silent. */
@@ -53,7 +55,7 @@ export interface DeliveryInfo {
   redelivered: boolean;
 }
 
-export interface ResolvedPeerOptions extends Required<Omit<PeerOptions, 'tier' | 'hmacKey' | 'onMessage' | 'onError' | 'account' | 'symbols' | 'log'>> {
+export interface ResolvedPeerOptions extends Required<Omit<PeerOptions, 'tier' | 'hmacKey' | 'onMessage' | 'onError' | 'onEcho' | 'account' | 'symbols' | 'log'>> {
   tier: SignalTier | undefined;
   hmacKey: string | undefined;
   account: string | undefined;

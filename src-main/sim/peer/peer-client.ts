@@ -68,10 +68,12 @@ export class PeerClient {
       crash: () => this.crash(),
     });
     this.onError = options.onError;
+    this.onEcho = options.onEcho;
   }
 
   /** Guardian's ERROR messages (policy refusals, complaints about what we sent). */
   onError: ((error: ErrorPayload, path: PathName) => void) | undefined;
+  onEcho: ((path: PathName, rtt_ms: number) => void) | undefined;
 
   get node_id(): string {
     return this.opts.node_id;
@@ -354,6 +356,7 @@ export class PeerClient {
       onWritable: (s) => {
         if (s === this.active) this.pump();
       },
+      onEcho: (s, ms) => this.onEcho?.(s.path, ms),
       wireFrame: (frame) => this.faults.wire(frame),
     };
   }

@@ -58,6 +58,8 @@ export interface SessionOwner {
   /** A message from Guardian that could not be read (section 7); `seq` when its header was readable. */
   onBadInput(session: PathSession, reason: string, detail: string, header: { stream?: string; seq?: number; message_id?: string } | undefined, text: string | undefined): void;
   onPeerError(session: PathSession, error: ErrorPayload): void;
+  /** A heartbeat echo came back after `ms`. */
+  onEcho(session: PathSession, ms: number): void;
   /** A full send buffer drained. */
   onWritable(session: PathSession): void;
   /** The corrupt-next fault: returns the frame to put on the wire (a changed copy, or the same). */

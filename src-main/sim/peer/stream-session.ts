@@ -325,6 +325,7 @@ export class StreamSession implements PathSession {
       if (sent !== undefined) {
         this.pendingPings.delete(hb.echo);
         this.rtt.record(now - sent);
+        this.owner.onEcho(this, now - sent);
       }
     }
     if (hb.ping_id !== undefined) this.control('HEARTBEAT', { echo: hb.ping_id });
