@@ -56,6 +56,7 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
     ...(paths.includes('pipe') ? { pipe: { path: guardian.pipe } } : {}),
   };
   const received: Received[] = [];
+  const echoes: { path: string; at_ms: number; rtt_ms: number }[] = [];
   const ea = new PeerClient({
     role: 'EA', node_id: 'bench-ea', dataDir: join(dir, 'ea'), paths: peerPaths, heartbeat_ms,
     onEcho: (path, rtt_ms) => echoes.push({ path, at_ms: nowMs(), rtt_ms }),
@@ -69,7 +70,6 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
   // The sig's stream starts at seq 1 with the next signal id: seq k carries id idBase + k.
   const idBase = nextId;
   const refused = new Map<number, string>();
-  const echoes: { path: string; at_ms: number; rtt_ms: number }[] = [];
   const sig = new PeerClient({
     role: 'SIGNAL', tier: 'primary', node_id: 'bench-sig', dataDir: join(dir, 'sig'), paths: peerPaths, heartbeat_ms,
     onError: (e) => {
