@@ -290,7 +290,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     let chain: { at: number; ok: boolean | null } = { at: -Infinity, ok: null };
     control = createControlPlane({
       ...(typeof deps.control === 'object' ? deps.control : {}),
-      router, db, clock, dataDir: deps.dataDir, truth,
+      router, db, clock, dataDir: deps.dataDir, truth, writer: commit,
       // The incident log takes the mode manager's effects as they are; its chain check (once a minute) is log_chain_ok.
       incidents: controlSettings.incidents ?? {
         record: (e) => recordControlEvent(incidents, e, {

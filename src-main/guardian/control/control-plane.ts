@@ -215,7 +215,7 @@ class ControlPlaneImpl implements ControlPlane {
     if (saved.signal_tier && SIGNAL_TIERS.includes(saved.signal_tier)) this.router.signals.activeTier = saved.signal_tier;
 
     this.pulse_ms = o.pulse?.pulse_ms ?? 250;
-    this.sampler = this.store.add(new PulseSampler({ router: o.router, db: o.db, clock: this.clock, dataDir: o.dataDir, ...(o.truth ? { truth: o.truth } : {}) }, { ...o.pulse, pulse_ms: this.pulse_ms }));
+    this.sampler = this.store.add(new PulseSampler({ router: o.router, db: o.db, clock: this.clock, dataDir: o.dataDir, ...(o.truth ? { truth: o.truth } : {}), ...(o.writer ? { writer: o.writer } : {}) }, { ...o.pulse, pulse_ms: this.pulse_ms }));
 
     this.setModes(this.modeManager);
     this.store.add(toDisposable(() => this.modeSub?.dispose()));

@@ -8,7 +8,7 @@ import type { Clock } from '../clock';
 import type { ConstraintResult, Severity } from '../constraints';
 import type { GatePolicy } from '../gates';
 import type { Mode, ModeEffect } from '../modes';
-import type { PulseSettings, TruthFeed } from '../pulse';
+import type { ProbeWriter, PulseSettings, TruthFeed } from '../pulse';
 import type { RepairActions } from '../repair';
 import type { Router } from '../router';
 import type { Db } from '../store';
@@ -101,6 +101,8 @@ export interface ControlPlaneOptions extends ControlPlaneSettings {
   actions?: Partial<Omit<RepairActions, 'reloadConfig'>>;
   /** The trading truth the pulse reads (consecutive losses, VaR, drawdown and its persisted peak). */
   truth?: TruthFeed;
+  /** The store's group commit: the pulse times its durable write probe through it, as messages go. */
+  writer?: ProbeWriter;
 }
 
 export interface BreakerStatus {

@@ -29,6 +29,17 @@ export interface HostSamplerOptions {
   lag_window_ms: number;
   /** Store failures the router saw so far (its group commits): a rise means the store is failing. */
   storeFailures?: () => number;
+  /**
+   * The group commit: the probe is timed from its enqueue to its outcome, which is what a message's
+   * store-before-ACK costs (commit and fsync), and its fsync does not hold the event loop.
+   * Without it the probe is a FULL commit of its own, on the spot.
+   */
+  writer?: ProbeWriter;
+}
+
+/** Structural: the store's GroupCommit, as much of it as the probe needs. */
+export interface ProbeWriter {
+  enqueue(work: { write(db: Db): void; done(err?: Error): void }): void;
 }
 
 function cpuTimes(): { busy: number; total: number } {
@@ -58,7 +69,10 @@ export class HostSampler {
   private loopWindowStart_ms: number | null = null;
   private lastWindowLag = Number.NaN;
   private lastFailures = 0;
-  private readonly probe: { run: (value: string, ms: number) => unknown } | null;
+  private readonly probe: { run: (value: string, ms: number) => unknown; stmt: { run: (value: string, ms: number) => unknown } } | null;
+  /** A probe through the group commit not yet told its outcome: the next waits for it. */
+  private probeInFlight = false;
+  private probeFailed = false;
   private readonly ping: { get: () => unknown } | null;
 
   constructor(private readonly options: HostSamplerOptions) {
@@ -71,7 +85,7 @@ export class HostSampler {
     try {
       const stmt = options.db.prepare("INSERT INTO control_state (key, value, updated_ms) VALUES ('db_probe', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms");
       const tx = options.db.transaction((value: string, ms: number) => stmt.run(value, ms));
-      probe = { run: (value, ms) => tx(value, ms) };
+      probe = { run: (value, ms) => tx(value, ms), stmt: { run: (value, ms) => stmt.run(value, ms) } };
       const sel = options.db.prepare('SELECT 1');
       ping = { get: () => sel.get() };
     } catch {
@@ -135,15 +149,33 @@ export class HostSampler {
     const failures = this.options.storeFailures?.() ?? 0;
     if (failures > this.lastFailures) ok = false;
     this.lastFailures = failures;
-    if (ok && this.probe && now_ms - this.lastProbe_ms >= this.options.db_probe_ms) {
+    if (ok && this.probe && now_ms - this.lastProbe_ms >= this.options.db_probe_ms && !this.probeInFlight) {
       this.lastProbe_ms = now_ms;
       const t0 = performance.now();
-      try {
-        this.probe.run(String(wall_ms), wall_ms);
-        this.writes.push(now_ms, performance.now() - t0);
-      } catch {
-        ok = false;
+      const writer = this.options.writer;
+      if (writer) {
+        const probe = this.probe;
+        this.probeInFlight = true;
+        writer.enqueue({
+          write: () => void probe.stmt.run(String(wall_ms), wall_ms),
+          done: (err) => {
+            this.probeInFlight = false;
+            if (err) this.probeFailed = true;
+            else this.writes.push(now_ms, performance.now() - t0);
+          },
+        });
+      } else {
+        try {
+          this.probe.run(String(wall_ms), wall_ms);
+          this.writes.push(now_ms, performance.now() - t0);
+        } catch {
+          ok = false;
+        }
       }
+    }
+    if (this.probeFailed) {
+      this.probeFailed = false;
+      ok = false;
     }
     this.dbOk = ok ? 1 : 0;
   }

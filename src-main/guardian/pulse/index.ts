@@ -14,4 +14,4 @@ export type { EaFactOptions, EaFigures } from './ea-facts';
 export { PathProbe, DEFAULT_PROBE_WINDOWS } from './probes';
 export type { ProbeWindows } from './probes';
 export { HostSampler } from './host';
-export type { HostFigures, HostSamplerOptions } from './host';
+export type { HostFigures, HostSamplerOptions, ProbeWriter } from './host';

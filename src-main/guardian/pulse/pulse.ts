@@ -13,7 +13,7 @@ import { toDisposable, type Disposable, DisposableStore, Emitter } from '../life
 import type { Peer, Router, RouterEvent } from '../router';
 import type { Db } from '../store';
 import { DEFAULT_EA_FACT_OPTIONS, EaFacts, type EaFactOptions, type EaFigures } from './ea-facts';
-import { HostSampler, type HostFigures } from './host';
+import { HostSampler, type HostFigures, type ProbeWriter } from './host';
 import { DEFAULT_PROBE_WINDOWS, PathProbe, type ProbeWindows } from './probes';
 import { DEFAULT_PROBE_BUDGET, type ProbeBudget, type QuorumResult } from './quorum';
 import { RollingWindow } from './rolling';
@@ -148,6 +148,8 @@ export interface PulseDeps {
   dataDir: string;
   /** The trading truth (guardian/truth): figures from the trade journal, and each EA's persisted equity peak. */
   truth?: TruthFeed;
+  /** The store's group commit: the write probe goes through it (its fsync off the event loop). */
+  writer?: ProbeWriter;
 }
 
 /** What the pulse reads of the trading truth; structural, so the pulse does not depend on the part. */
@@ -232,6 +234,7 @@ export class PulseSampler implements Disposable {
     this.host = new HostSampler({
       dataDir: deps.dataDir, db: deps.db, db_probe_ms: o.db_probe_ms, disk_every_ms: o.disk_every_ms,
       latency_window_s: o.baseline_window_s, lag_window_ms: 5000, storeFailures: () => deps.router.storeFailures,
+      ...(deps.writer ? { writer: deps.writer } : {}),
     });
     this.store.add(toDisposable(() => this.host.dispose()));
     this.trades = new TradeTracker(o.trades);
