@@ -882,7 +882,9 @@ class ControlPlaneImpl implements ControlPlane {
       }
     }
     try {
-      this.repository.recordRuns(rows);
+      // Through the group commit when there is one: its fsync does not hold the event loop.
+      if (this.o.writer && rows.length > 0) this.o.writer.enqueue({ write: () => this.repository.recordRuns(rows), done: () => undefined });
+      else this.repository.recordRuns(rows);
       if (now - this.lastPrune_ms >= HOUR_MS) {
         this.lastPrune_ms = now;
         this.repository.pruneRuns(snap.wall_ms - 7 * 24 * HOUR_MS);
@@ -895,14 +897,30 @@ class ControlPlaneImpl implements ControlPlane {
   private persist(): void {
     if (!this.dirty) return;
     this.dirty = false;
+    const state = {
+      modes: this.modeManager.snapshot(),
+      breakers: this.breakers.snapshot(),
+      repair: { state: this.repairState, saved_at: { now_ms: this.clock.now_ms(), wall_ms: this.clock.wall_ms() } },
+      signal_tier: this.router.signals.activeTier,
+    };
+    const wall_ms = this.clock.wall_ms();
+    const writer = this.o.writer;
+    if (writer) {
+      // Through the group commit (its fsync off the event loop); a failure is tried again next pulse.
+      writer.enqueue({
+        write: () => void this.state.save(state, wall_ms),
+        done: (err) => {
+          if (!err) return;
+          this.state.forget();
+          this.dirty = true;
+        },
+      });
+      return;
+    }
     try {
-      this.state.save({
-        modes: this.modeManager.snapshot(),
-        breakers: this.breakers.snapshot(),
-        repair: { state: this.repairState, saved_at: { now_ms: this.clock.now_ms(), wall_ms: this.clock.wall_ms() } },
-        signal_tier: this.router.signals.activeTier,
-      }, this.clock.wall_ms());
+      this.state.save(state, wall_ms);
     } catch {
+      this.state.forget();
       this.dirty = true; // tried again next pulse
     }
   }

@@ -67,6 +67,11 @@ export class ControlStore {
     return changed.map(([k]) => k);
   }
 
+  /** A save that did not reach the disk: everything is written again next time, changed or not. */
+  forget(): void {
+    this.last.clear();
+  }
+
   /** A finished repair, stamped on the wall clock. */
   recordRun(run: RepairRun, ok: boolean, clock: Clock): void {
     const shift = clock.wall_ms() - clock.now_ms();
