@@ -220,7 +220,7 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
 }
 
 /** Latency at a steady 1,000 msg/s, and the heartbeat echo round trip meanwhile. */
-export async function benchLatency(duration_ms = 5000, rate_per_s = 1000, dataPlaneOnly = process.env.BENCH_DATA_PLANE_ONLY === '1'): Promise<{ signal_latency_ms_p50: number; signal_latency_ms_p99: number; echo_rtt_ms_p99: number; lost: number; duplicated: number; refused: number }> {
+export async function benchLatency(duration_ms = 10_000, rate_per_s = 1000, dataPlaneOnly = process.env.BENCH_DATA_PLANE_ONLY === '1'): Promise<{ signal_latency_ms_p50: number; signal_latency_ms_p99: number; echo_rtt_ms_p99: number; lost: number; duplicated: number; refused: number }> {
   // Pings every 10 ms: 500 echoes in the window, so that their p99 is not one outlier of 100.
   const r = await rig(['socket'], 10, dataPlaneOnly);
   try {

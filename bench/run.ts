@@ -46,7 +46,7 @@ await step('durable', async () => {
 });
 await step('baselines', async () => ({ raw_tcp_msgs_per_s: await benchRawTcp(3000), zmq_msgs_per_s: await benchZmq(3000) }));
 await step('latency', async () => {
-  const r = await benchLatency(5000, 1000);
+  const r = await benchLatency(10_000, 1000);
   tally(r);
   return { signal_latency_ms_p50: r.signal_latency_ms_p50, signal_latency_ms_p99: r.signal_latency_ms_p99, echo_rtt_ms_p99: r.echo_rtt_ms_p99, latency_lost: r.lost };
 });
