@@ -2,51 +2,33 @@
 // but holds back the services' ACKs while the EA is more than 4 windows behind, so their own
 // windows fill and they pause. The outbox stays bounded; nothing is lost or sent twice. Real
 // sockets, the clock injected (the links stay up while it stands still).
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock';
-import { RawPeer, signalPayload, sleep } from './raw-peer.test-support';
-import { configForTests, createGuardian, type Guardian } from '.';
+import { signalPayload, sleep } from './raw-peer.test-support';
+import { useTestGuardian } from './test-guardian.test-support';
 import type { RouterEvent } from './router';
 
-const dirs: string[] = [];
-const peers: RawPeer[] = [];
-let g: Guardian | undefined;
-afterEach(async () => {
-  for (const p of peers.splice(0)) p.sock.destroy();
-  await g?.dispose();
-  g = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tg = useTestGuardian('guardian-backpressure-');
 
 const WINDOW = 4; // held above 16 behind, let go at 8
 
 async function rig() {
-  const dir = mkdtempSync(join(tmpdir(), 'guardian-backpressure-'));
-  dirs.push(dir);
   const clock = new ManualClock({ now_ms: 0, wall_ms: Date.UTC(2026, 0, 6, 9) });
-  g = await createGuardian(configForTests((c) => {
+  const g = await tg.start((c) => {
     c.paths.spool.enabled = false;
     c.api.enabled = false;
     c.router.window = WINDOW;
-  }), { dataDir: dir, clock });
+  }, { clock });
   const events: RouterEvent[] = [];
   g.router.events.on((e) => {
     if (e.type === 'backpressure') events.push(e);
   });
-  const ea = await RawPeer.open(g.listening.socket!, 'ea-1', 'EA');
-  const sig = await RawPeer.open(g.listening.socket!, 'sig-1', 'SIGNAL');
-  peers.push(ea, sig);
-  ea.hello();
-  sig.hello(0, 'primary');
-  await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
-  await sig.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+  const ea = await tg.greet(g.listening.socket!, 'ea-1', 'EA');
+  const sig = await tg.greet(g.listening.socket!, 'sig-1', 'SIGNAL', 'primary');
   const acks = () => sig.got.filter((e) => e.header.message_type === 'ACK').map((e) => (e.payload as { ack_seq: number }).ack_seq);
   const lastAck = () => Math.max(0, ...acks());
   const signalSeqs = () => ea.got.filter((e) => e.header.message_type === 'SIGNAL').map((e) => e.header.seq);
-  return { g: g!, ea, sig, events, acks, lastAck, signalSeqs };
+  return { g, ea, sig, events, acks, lastAck, signalSeqs };
 }
 
 describe('backpressure from a slow EA', () => {

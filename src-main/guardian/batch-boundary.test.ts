@@ -2,43 +2,27 @@
 // handler that sends a COMMAND) belongs to the next batch: it may be sent only once that batch
 // has stored it. Before, it rode on the earlier batch and could reach the EA unstored, so a crash
 // then would have reused its seq for another message, which the EA would drop as a duplicate.
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { RawPeer, signalPayload } from './raw-peer.test-support';
-import { configForTests, createGuardian, type Guardian } from '.';
+import { describe, expect, it } from 'vitest';
+import { signalPayload } from './raw-peer.test-support';
+import { useTestGuardian } from './test-guardian.test-support';
+import type { GuardianConfig } from '.';
 
-const dirs: string[] = [];
-const peers: RawPeer[] = [];
-let g: Guardian | undefined;
-afterEach(async () => {
-  for (const p of peers.splice(0)) p.sock.destroy();
-  await g?.dispose();
-  g = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tg = useTestGuardian('guardian-batch-');
+const noSpoolNoApi = (c: GuardianConfig) => {
+  c.paths.spool.enabled = false;
+  c.api.enabled = false;
+};
 
 describe('batch boundaries', () => {
   it('never counts a frame of the next batch as stored with this one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'guardian-batch-'));
-    dirs.push(dir);
-    g = await createGuardian(configForTests((c) => {
-      c.paths.spool.enabled = false;
-      c.api.enabled = false;
-    }), { dataDir: dir });
+    const g = await tg.start(noSpoolNoApi);
     const router = g.router;
-    const ea = await RawPeer.open(g.listening.socket!, 'ea-1', 'EA');
-    const sig = await RawPeer.open(g.listening.socket!, 'sig-1', 'SIGNAL');
-    peers.push(ea, sig);
-    ea.hello();
-    sig.hello(0, 'primary');
-    await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
-    await sig.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    const ea = await tg.greet(g.listening.socket!, 'ea-1', 'EA');
+    const sig = await tg.greet(g.listening.socket!, 'sig-1', 'SIGNAL', 'primary');
 
     // Signal 1 is refused; signal 2 routes. Both land in one batch (one frame, one read).
     router.signals.policy = (s) => (s.signal_id === 's-1' ? { action: 'refuse', reason: 'MODE_BLOCK', detail: 'test' } : undefined);
-    const storedMax = () => g!.db.prepare("SELECT MAX(seq) FROM outbox WHERE peer = 'ea-1'").pluck().get() as number | null ?? 0;
+    const storedMax = () => g.db.prepare("SELECT MAX(seq) FROM outbox WHERE peer = 'ea-1'").pluck().get() as number | null ?? 0;
     const seen: { committed: number; stored: number }[] = [];
     router.events.on((e) => {
       if (e.type !== 'signal_refused') return;
@@ -61,18 +45,10 @@ describe('batch boundaries', () => {
   });
 
   it('records as used only the seqs a batch has stored, so a crash before the next commit leaves no hole', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'guardian-batch-'));
-    dirs.push(dir);
-    g = await createGuardian(configForTests((c) => {
-      c.paths.spool.enabled = false;
-      c.api.enabled = false;
-    }), { dataDir: dir });
-    const ea = await RawPeer.open(g.listening.socket!, 'ea-1', 'EA');
-    peers.push(ea);
-    ea.hello();
-    await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    const g = await tg.start(noSpoolNoApi);
+    await tg.greet(g.listening.socket!, 'ea-1', 'EA');
     await g.router.send('ea-1', 'COMMAND', { command: 'PING', command_id: 'c-1' });
-    const nextSeq = () => g!.db.prepare("SELECT next_seq FROM streams_out WHERE peer = 'ea-1'").pluck().get() as number;
+    const nextSeq = () => g.db.prepare("SELECT next_seq FROM streams_out WHERE peer = 'ea-1'").pluck().get() as number;
     expect(nextSeq()).toBe(2);
     // A second COMMAND reserves seq 2 in a batch not yet stored; the periodic prune runs meanwhile.
     const pending = g.router.send('ea-1', 'COMMAND', { command: 'PING', command_id: 'c-2' });

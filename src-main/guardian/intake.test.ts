@@ -1,30 +1,17 @@
 // How Guardian takes connections: the pipe path through a listener the host supplies (the desktop
 // app's native secure pipe on Windows), with Node's own as the fallback; and stopIntake(), the
 // first step of a graceful stop: no new connections, while the open sessions still flush.
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { listenPipe, type Listener } from './paths';
-import { RawPeer, signalPayload } from './raw-peer.test-support';
-import { configForTests, createGuardian, type Guardian, type PipeListenerFactory } from '.';
+import { signalPayload } from './raw-peer.test-support';
+import { useTestGuardian } from './test-guardian.test-support';
+import type { Guardian, PipeListenerFactory } from '.';
 
-const dirs: string[] = [];
-const peers: RawPeer[] = [];
-let g: Guardian | undefined;
-afterEach(async () => {
-  for (const p of peers.splice(0)) p.sock.destroy();
-  await g?.dispose();
-  g = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tg = useTestGuardian('guardian-intake-');
 
-async function start(pipeListener?: PipeListenerFactory): Promise<Guardian> {
-  const dir = mkdtempSync(join(tmpdir(), 'guardian-intake-'));
-  dirs.push(dir);
-  g = await createGuardian(configForTests((c) => void (c.paths.spool.enabled = false)), { dataDir: dir, ...(pipeListener ? { pipeListener } : {}) });
-  return g;
+function start(pipeListener?: PipeListenerFactory): Promise<Guardian> {
+  return tg.start((c) => void (c.paths.spool.enabled = false), pipeListener ? { pipeListener } : {});
 }
 
 /** Resolves true when a TCP connection to host:port is accepted, false when it is refused. */
@@ -47,8 +34,7 @@ describe('the pipe listener hook', () => {
       return served;
     });
     expect(asked).toEqual([guardian.listening.pipe]);
-    const ea = await RawPeer.open(guardian.listening.pipe!, 'ea-1', 'EA');
-    peers.push(ea);
+    const ea = await tg.open(guardian.listening.pipe!, 'ea-1', 'EA');
     ea.hello();
     const ack = await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
     expect(ack.payload).toMatchObject({ node_id: 'guardian-1' });
@@ -57,23 +43,15 @@ describe('the pipe listener hook', () => {
 
   it("falls back to Node's listener when the host's declines (no library), never a start without a pipe", async () => {
     const guardian = await start(async () => null);
-    const ea = await RawPeer.open(guardian.listening.pipe!, 'ea-1', 'EA');
-    peers.push(ea);
-    ea.hello();
-    await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    await tg.greet(guardian.listening.pipe!, 'ea-1', 'EA');
   });
 });
 
 describe('stopIntake', () => {
   it('refuses new connections while an open session still delivers and is acknowledged', async () => {
     const guardian = await start();
-    const ea = await RawPeer.open(guardian.listening.socket!, 'ea-1', 'EA');
-    const sig = await RawPeer.open(guardian.listening.socket!, 'sig-1', 'SIGNAL');
-    peers.push(ea, sig);
-    ea.hello();
-    sig.hello(0, 'primary');
-    await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
-    await sig.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    const ea = await tg.greet(guardian.listening.socket!, 'ea-1', 'EA');
+    const sig = await tg.greet(guardian.listening.socket!, 'sig-1', 'SIGNAL', 'primary');
     expect(await accepts(guardian.listening.socket!)).toBe(true);
 
     guardian.stopIntake();

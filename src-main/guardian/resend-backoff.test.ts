@@ -2,42 +2,24 @@
 // resend_timeout_ms, then waits twice as long each time nothing moves (so a busy EA is not buried
 // under copies of what it is still working through), and starts again from the base once an ACK
 // moves the mark. Real sockets, the clock injected.
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock';
-import { RawPeer, signalPayload, sleep } from './raw-peer.test-support';
-import { configForTests, createGuardian, type Guardian } from '.';
+import { signalPayload, sleep } from './raw-peer.test-support';
+import { useTestGuardian } from './test-guardian.test-support';
 
-const dirs: string[] = [];
-const peers: RawPeer[] = [];
-let g: Guardian | undefined;
-afterEach(async () => {
-  for (const p of peers.splice(0)) p.sock.destroy();
-  await g?.dispose();
-  g = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tg = useTestGuardian('guardian-backoff-');
 
 describe('resend after silence', () => {
   it('waits 1, 2, 4 s between resends of an unacknowledged window, and 1 s again after an ACK', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'guardian-backoff-'));
-    dirs.push(dir);
     const clock = new ManualClock({ now_ms: 0, wall_ms: Date.UTC(2026, 0, 6, 9) });
-    g = await createGuardian(configForTests((c) => {
+    const g = await tg.start((c) => {
       c.paths.spool.enabled = false;
       c.api.enabled = false;
       c.protocol.heartbeat_ms = 250;
       c.router.resend_timeout_ms = 1000;
-    }), { dataDir: dir, clock });
-    const ea = await RawPeer.open(g.listening.socket!, 'ea-1', 'EA');
-    const sig = await RawPeer.open(g.listening.socket!, 'sig-1', 'SIGNAL');
-    peers.push(ea, sig);
-    ea.hello();
-    sig.hello(0, 'primary');
-    await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
-    await sig.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    }, { clock });
+    const ea = await tg.greet(g.listening.socket!, 'ea-1', 'EA');
+    const sig = await tg.greet(g.listening.socket!, 'sig-1', 'SIGNAL', 'primary');
 
     // The clock at each resend, as the router decides it (on its tick: no I/O timing in the figure).
     const resendsAt: number[] = [];
