@@ -251,6 +251,8 @@ export async function benchLatency(duration_ms = 10_000, rate_per_s = 1000, data
       // Where the tail is: each slow signal's send time in the window (ms) and its latency.
       const slow = r.received.filter((x) => x.sent_ms >= from_ms && x.sent_ms < to_ms && x.at_ms - x.sent_ms > 3).map((x) => `${Math.round(x.sent_ms - from_ms)}:${(x.at_ms - x.sent_ms).toFixed(1)}`);
       process.stderr.write(`latency: ${slow.length} of ${lat.length} over 3 ms: ${slow.join(' ')}\n`);
+      const slowEchoes = r.echoes.filter((e) => e.path === 'socket' && e.at_ms >= from_ms && e.at_ms < to_ms && e.rtt_ms > 1).map((e) => `${Math.round(e.at_ms - from_ms)}:${e.rtt_ms.toFixed(1)}`);
+      process.stderr.write(`echo: ${slowEchoes.length} of ${echoes.length} over 1 ms: ${slowEchoes.join(' ')}\n`);
     }
     const echo = pct(echoes, 99);
     const a = audit(sent, r.received, r.refused);

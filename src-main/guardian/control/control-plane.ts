@@ -347,13 +347,33 @@ class ControlPlaneImpl implements ControlPlane {
   private tick(): void {
     if (this.disposed) return;
     try {
-      this.pulseNow();
+      // The timed pulse tells its listeners (the console's status build) on the next turn: the
+      // event loop is held twice briefly rather than once for both, and a heartbeat that came
+      // meanwhile is answered between them.
+      const result = this.decidePulse();
+      setImmediate(() => {
+        if (!this.disposed) this.firePulse(result);
+      });
     } catch (err) {
       this.note('note', `pulse failed: ${err instanceof Error ? err.message : String(err)}`, 'warning');
     }
   }
 
   pulseNow(): PulseResult {
+    const result = this.decidePulse();
+    this.firePulse(result);
+    return result;
+  }
+
+  private firePulse(result: PulseResult): void {
+    try {
+      this.pulseEmitter.fire([result]);
+    } catch {
+      // a listener's failure is its own
+    }
+  }
+
+  private decidePulse(): PulseResult {
     const now = this.clock.now_ms();
     const chain = this.incidents?.chainOk?.();
     this.sampler.setExtra('log_chain_ok', chain === true ? 1 : chain === false ? 0 : null);
@@ -403,11 +423,6 @@ class ControlPlaneImpl implements ControlPlane {
     this.expireHeldIfDue(now);
     this.recordRuns(decision, snapshot);
     this.persist();
-    try {
-      this.pulseEmitter.fire([result]);
-    } catch {
-      // a listener's failure is its own
-    }
     return result;
   }
 
