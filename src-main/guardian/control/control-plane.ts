@@ -346,21 +346,35 @@ class ControlPlaneImpl implements ControlPlane {
 
   private tick(): void {
     if (this.disposed) return;
+    // The timed pulse runs in three turns (sample | decide and act | tell the listeners, the
+    // console's status build): each holds the event loop about half a millisecond rather than
+    // one hold of 1.5 - 2, and a heartbeat that came meanwhile is answered between them.
+    const failed = (err: unknown) => this.note('note', `pulse failed: ${err instanceof Error ? err.message : String(err)}`, 'warning');
+    let sampled: { now: number; snapshot: PulseSnapshot };
     try {
-      // The timed pulse tells its listeners (the console's status build) on the next turn: the
-      // event loop is held twice briefly rather than once for both, and a heartbeat that came
-      // meanwhile is answered between them.
-      const result = this.decidePulse();
+      sampled = this.samplePulse();
+    } catch (err) {
+      failed(err);
+      return;
+    }
+    setImmediate(() => {
+      if (this.disposed) return;
+      let result: PulseResult;
+      try {
+        result = this.actOnPulse(sampled.now, sampled.snapshot);
+      } catch (err) {
+        failed(err);
+        return;
+      }
       setImmediate(() => {
         if (!this.disposed) this.firePulse(result);
       });
-    } catch (err) {
-      this.note('note', `pulse failed: ${err instanceof Error ? err.message : String(err)}`, 'warning');
-    }
+    });
   }
 
   pulseNow(): PulseResult {
-    const result = this.decidePulse();
+    const { now, snapshot } = this.samplePulse();
+    const result = this.actOnPulse(now, snapshot);
     this.firePulse(result);
     return result;
   }
@@ -373,15 +387,17 @@ class ControlPlaneImpl implements ControlPlane {
     }
   }
 
-  private decidePulse(): PulseResult {
+  private samplePulse(): { now: number; snapshot: PulseSnapshot } {
     const now = this.clock.now_ms();
     const chain = this.incidents?.chainOk?.();
     this.sampler.setExtra('log_chain_ok', chain === true ? 1 : chain === false ? 0 : null);
     while (this.episodes.length > 0 && this.episodes[0]! < now - HOUR_MS) this.episodes.shift();
     this.sampler.setExtra('degrade_episodes_1h', this.episodes.length);
     this.sampler.setExtra('repair_success_pct', successRate_pct(this.repairState.history, now - 24 * HOUR_MS));
+    return { now, snapshot: this.sampler.sample() };
+  }
 
-    const snapshot = this.sampler.sample();
+  private actOnPulse(now: number, snapshot: PulseSnapshot): PulseResult {
     this.breakers.tick();
     this.halfOpenTrials(snapshot);
 
