@@ -1,11 +1,9 @@
 // The router's SQL, prepared once. Every write of the hot path goes through `writeBatch`,
 // inside the group commit's transaction.
-import type { Db } from '../store';
+import { chunkedInsert, type Db } from '../store';
 import type { Envelope, PathName } from '../../../src-shared/protocol';
 import type { OutboundFrame } from './streams';
 import type { Peer } from './peer';
-
-const OUTBOX_CHUNK = 64;
 
 export interface OutboxRow {
   peer: string;
@@ -82,9 +80,8 @@ export class RouterStore {
       upsertIn: db.prepare('INSERT INTO streams_in (stream, last_seq) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq'),
       streamOut: db.prepare('SELECT next_seq, acked_seq FROM streams_out WHERE peer = ?'),
       upsertOut: db.prepare('INSERT INTO streams_out (peer, next_seq, acked_seq) VALUES (?, ?, ?) ON CONFLICT (peer) DO UPDATE SET next_seq = MAX(next_seq, excluded.next_seq), acked_seq = MAX(acked_seq, excluded.acked_seq)'),
-      insOutbox: db.prepare('INSERT INTO outbox (peer, seq, message_id, message_type, body, origin_stream, origin_seq, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      insOutboxChunk: db.prepare('INSERT INTO outbox (peer, seq, message_id, message_type, body, origin_stream, origin_seq, created_ms) VALUES '
-        + Array(OUTBOX_CHUNK).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')),
+      insOutbox: chunkedInsert<OutboxRow, number>(db, 'INSERT INTO outbox (peer, seq, message_id, message_type, body, origin_stream, origin_seq, created_ms) VALUES', 8,
+        (r, out, now_ms) => void out.push(r.peer, r.seq, r.message_id, r.message_type, r.body, r.origin_stream, r.origin_seq, now_ms)),
       insInbox: db.prepare('INSERT OR IGNORE INTO inbox (stream, seq, message_id, message_type, payload, path, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       frames: db.prepare('SELECT seq, body FROM outbox WHERE peer = ? AND seq > ? ORDER BY seq LIMIT ?'),
       pruneOutbox: db.prepare('DELETE FROM outbox WHERE peer = ? AND seq <= ? AND created_ms < ?'),
@@ -150,20 +147,7 @@ export class RouterStore {
   writeBatch(b: Batch, now_ms: number): void {
     const q = this.q;
     // Outbox rows go in by 64 at a time: one statement call per 64 rows, not per row.
-    const rows = b.outbox;
-    let i = 0;
-    for (; i + OUTBOX_CHUNK <= rows.length; i += OUTBOX_CHUNK) {
-      const params: unknown[] = [];
-      for (let k = i; k < i + OUTBOX_CHUNK; k++) {
-        const r = rows[k]!;
-        params.push(r.peer, r.seq, r.message_id, r.message_type, r.body, r.origin_stream, r.origin_seq, now_ms);
-      }
-      q.insOutboxChunk.run(params);
-    }
-    for (; i < rows.length; i++) {
-      const r = rows[i]!;
-      q.insOutbox.run(r.peer, r.seq, r.message_id, r.message_type, r.body, r.origin_stream, r.origin_seq, now_ms);
-    }
+    q.insOutbox.run(b.outbox, now_ms);
     for (const r of b.inbox) q.insInbox.run(r.stream, r.seq, r.message_id, r.message_type, r.payload, r.path, now_ms);
     for (const [stream, seq] of b.streamsIn) q.upsertIn.run(stream, seq);
     for (const [peer, s] of b.streamsOut) q.upsertOut.run(peer, s.next_seq, s.acked_seq);

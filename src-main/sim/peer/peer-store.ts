@@ -2,7 +2,7 @@
 // Guardian acknowledges it), its sequence counters, and Guardian's messages it has stored but
 // perhaps not yet handed to the application. All writes run inside the group commit.
 import { decodeMessage, type Envelope } from '../../../src-shared/protocol';
-import type { Db } from '../../guardian/store';
+import { chunkedInsert, type Db } from '../../guardian/store';
 import type { OutboundFrame } from '../../guardian/router';
 import type { SimMigration } from './sim-db';
 
@@ -30,8 +30,16 @@ export const PEER_MIGRATIONS: readonly SimMigration[] = [
   },
 ];
 
-/** Rows per multi-row INSERT: one statement call for 64 rows, not 64 calls. */
-const CHUNK = 64;
+interface OutboxRow {
+  seq: number;
+  id: string;
+  type: string;
+  frame: Uint8Array;
+}
+interface InboxRow {
+  env: Envelope;
+  body?: Uint8Array | undefined;
+}
 
 export interface StreamInState {
   last_seq: number;
@@ -49,16 +57,18 @@ export class PeerStore {
       maxOutbox: db.prepare('SELECT MAX(seq) FROM sim_outbox').pluck(),
       setNext: db.prepare('UPDATE sim_stream_out SET next_seq = MAX(next_seq, ?) WHERE id = 1'),
       setAcked: db.prepare('UPDATE sim_stream_out SET acked_seq = MAX(acked_seq, ?) WHERE id = 1'),
-      insOutbox: db.prepare('INSERT INTO sim_outbox (seq, message_id, message_type, frame, created_ms) VALUES (?, ?, ?, ?, ?)'),
-      insOutboxChunk: db.prepare(`INSERT INTO sim_outbox (seq, message_id, message_type, frame, created_ms) VALUES ${Array(CHUNK).fill('(?, ?, ?, ?, ?)').join(', ')}`),
+      insOutbox: chunkedInsert<OutboxRow, number>(db, 'INSERT INTO sim_outbox (seq, message_id, message_type, frame, created_ms) VALUES', 5,
+        (r, out, now_ms) => void out.push(r.seq, r.id, r.type, r.frame, now_ms)),
       pruneOutbox: db.prepare('DELETE FROM sim_outbox WHERE seq <= ?'),
       frames: db.prepare('SELECT seq, frame FROM sim_outbox WHERE seq > ? ORDER BY seq LIMIT ?'),
       streamIn: db.prepare('SELECT last_seq, delivered_seq FROM sim_stream_in WHERE stream = ?'),
       upsertIn: db.prepare(`INSERT INTO sim_stream_in (stream, last_seq, delivered_seq) VALUES (?, ?, 0)
         ON CONFLICT (stream) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)`),
       setDelivered: db.prepare('UPDATE sim_stream_in SET delivered_seq = MAX(delivered_seq, ?) WHERE stream = ?'),
-      insInbox: db.prepare('INSERT OR IGNORE INTO sim_inbox (stream, seq, message_type, envelope, received_ms) VALUES (?, ?, ?, ?, ?)'),
-      insInboxChunk: db.prepare(`INSERT OR IGNORE INTO sim_inbox (stream, seq, message_type, envelope, received_ms) VALUES ${Array(CHUNK).fill('(?, ?, ?, ?, ?)').join(', ')}`),
+      // The frame's own bytes when we have them (no second serialisation); JSON text otherwise.
+      insInbox: chunkedInsert<InboxRow, number>(db, 'INSERT OR IGNORE INTO sim_inbox (stream, seq, message_type, envelope, received_ms) VALUES', 5,
+        (r, out, now_ms) => void out.push(r.env.header.stream, r.env.header.seq, r.env.header.message_type,
+          r.body ? Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength) : JSON.stringify(r.env), now_ms)),
       pruneInbox: db.prepare('DELETE FROM sim_inbox WHERE stream = ? AND seq <= ?'),
       undelivered: db.prepare('SELECT envelope FROM sim_inbox WHERE stream = ? AND seq > ? ORDER BY seq').pluck(),
       deadLetter: db.prepare('INSERT INTO sim_dead_letters (ts_ms, path, reason, detail, text) VALUES (?, ?, ?, ?, ?)'),
@@ -79,11 +89,6 @@ export class PeerStore {
     return { nextSeq: Math.max(row.next_seq, maxStored + 1), ackedSeq: row.acked_seq };
   }
 
-  /** next_seq need not be written per message: streamOut() also counts what the outbox holds. */
-  insertOutbox(seq: number, message_id: string, message_type: string, frame: Uint8Array, now_ms: number): void {
-    this.q.insOutbox.run(seq, message_id, message_type, frame, now_ms);
-  }
-
   /** Guardian holds everything up to `seq`: those messages need not be kept. */
   markAcked(seq: number): void {
     this.q.setAcked.run(seq);
@@ -91,21 +96,12 @@ export class PeerStore {
     this.q.pruneOutbox.run(seq);
   }
 
-  /** Many at once (one commit's sends), 64 rows a statement. */
-  insertOutboxRows(rows: readonly { seq: number; id: string; type: string; frame: Uint8Array }[], now_ms: number): void {
-    let i = 0;
-    for (; i + CHUNK <= rows.length; i += CHUNK) {
-      const params: unknown[] = [];
-      for (let k = i; k < i + CHUNK; k++) {
-        const r = rows[k]!;
-        params.push(r.seq, r.id, r.type, r.frame, now_ms);
-      }
-      this.q.insOutboxChunk.run(params);
-    }
-    for (; i < rows.length; i++) {
-      const r = rows[i]!;
-      this.q.insOutbox.run(r.seq, r.id, r.type, r.frame, now_ms);
-    }
+  /**
+   * One commit's sends, 64 rows a statement. next_seq need not be written per message:
+   * streamOut() also counts what the outbox holds.
+   */
+  insertOutboxRows(rows: readonly OutboxRow[], now_ms: number): void {
+    this.q.insOutbox.run(rows, now_ms);
   }
 
   loadFrames(afterSeq: number, limit: number): OutboundFrame[] {
@@ -125,22 +121,8 @@ export class PeerStore {
   }
 
   /** Many at once (one commit's arrivals), 64 rows a statement. */
-  insertInboxRows(rows: readonly { env: Envelope; body?: Uint8Array }[], now_ms: number): void {
-    // The frame's own bytes when we have them (no second serialisation); JSON text otherwise.
-    const stored = (r: { env: Envelope; body?: Uint8Array }) => (r.body ? Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength) : JSON.stringify(r.env));
-    let i = 0;
-    for (; i + CHUNK <= rows.length; i += CHUNK) {
-      const params: unknown[] = [];
-      for (let k = i; k < i + CHUNK; k++) {
-        const r = rows[k]!;
-        params.push(r.env.header.stream, r.env.header.seq, r.env.header.message_type, stored(r), now_ms);
-      }
-      this.q.insInboxChunk.run(params);
-    }
-    for (; i < rows.length; i++) {
-      const r = rows[i]!;
-      this.q.insInbox.run(r.env.header.stream, r.env.header.seq, r.env.header.message_type, stored(r), now_ms);
-    }
+  insertInboxRows(rows: readonly InboxRow[], now_ms: number): void {
+    this.q.insInbox.run(rows, now_ms);
     for (const r of rows) this.pendingIn.set(r.env.header.stream, r.env.header.seq);
   }
 
