@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { PeerClient } from '../src-main/sim';
 import { corruptMiddle } from '../src-main/guardian/durability/test-support';
 import { freePort, runCli, startGuardianProcess, writeConfig, type GuardianProcess } from './support/guardian-process';
-import { eaPeer, exactlyOnceInOrder, signalPeer, until, type Recorded, streamBoth } from './support/peers';
+import { exactlyOnceInOrder, startPeerPair, streamBoth, until } from './support/peers';
 
 describe('restore from the mirror after the primary is damaged', () => {
   const dir = mkdtempSync(join(tmpdir(), 'guardian-durability-mirror-'));
@@ -34,12 +34,7 @@ describe('restore from the mirror after the primary is damaged', () => {
     guardian = await startGuardianProcess(gdir, config);
     expect(existsSync(mirror)).toBe(true);
     const paths = { socket: guardian.socket, pipe: { path: guardian.pipe } };
-    const atEa: Recorded[] = [];
-    const ea = eaPeer(dir, paths, atEa);
-    const sig = signalPeer(dir, paths);
-    peers.push(ea, sig);
-    ea.start();
-    sig.start();
+    const { ea, sig, atEa } = startPeerPair(dir, paths, peers);
 
     const stream = streamBoth(sig, ea, { burst: 20, pause_ms: 5 }); // stored by the peers; Guardian may be dead or alive
 

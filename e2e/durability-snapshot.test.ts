@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PeerClient } from '../src-main/sim';
 import { freePort, runCli, startGuardianProcess, writeConfig, type GuardianProcess } from './support/guardian-process';
-import { eaPeer, signalNo, signalPeer, until, type Recorded } from './support/peers';
+import { signalNo, startPeerPair, until } from './support/peers';
 
 describe('snapshots and restoring one', () => {
   const dir = mkdtempSync(join(tmpdir(), 'guardian-durability-snapshot-'));
@@ -28,12 +28,7 @@ describe('snapshots and restoring one', () => {
       .replace(/keep: 24/, 'keep: 2'));
     guardian = await startGuardianProcess(gdir, config);
     const paths = { socket: guardian.socket, pipe: { path: guardian.pipe } };
-    const atEa: Recorded[] = [];
-    const ea = eaPeer(dir, paths, atEa);
-    const sig = signalPeer(dir, paths);
-    peers.push(ea, sig);
-    ea.start();
-    sig.start();
+    const { sig, atEa } = startPeerPair(dir, paths, peers);
     for (let i = 1; i <= 200; i++) void sig.send('SIGNAL', signalNo(i));
     await until(() => atEa.length >= 200, 30_000, '200 signals at the EA');
     await sig.whenIdle(30_000);

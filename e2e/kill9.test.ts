@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PeerClient } from '../src-main/sim';
 import { freePort, startGuardianProcess, writeConfig, type GuardianProcess } from './support/guardian-process';
-import { eaPeer, exactlyOnceInOrder, prng, signalPeer, until, type Recorded, streamBoth } from './support/peers';
+import { exactlyOnceInOrder, prng, startPeerPair, streamBoth, until } from './support/peers';
 
 const KILLS = 20;
 const SEED = Number(process.env.KILL9_SEED ?? Date.now() % 1_000_000);
@@ -32,12 +32,7 @@ describe('kill -9 of Guardian mid-stream', () => {
       .replace('resend_timeout_ms: 1000', 'resend_timeout_ms: 400'));
     guardian = await startGuardianProcess(gdir, config);
     const paths = { socket: guardian.socket, pipe: { path: guardian.pipe } };
-    const atEa: Recorded[] = [];
-    const ea = eaPeer(dir, paths, atEa);
-    const sig = signalPeer(dir, paths);
-    peers.push(ea, sig);
-    ea.start();
-    sig.start();
+    const { ea, sig, atEa } = startPeerPair(dir, paths, peers);
 
     const stream = streamBoth(sig, ea, { burst: 20, pause_ms: 5 }); // stored by the peers; Guardian may be dead or alive
 

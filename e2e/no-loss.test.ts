@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { configForTests, createGuardian, type Guardian } from '../src-main/guardian';
 import type { PeerClient } from '../src-main/sim';
 import type { TradePayload } from '../src-shared/protocol';
-import { eaPeer, exactlyOnceInOrder, signalNo, signalPeer, tradeNo, until, type Recorded } from './support/peers';
+import { exactlyOnceInOrder, signalNo, startPeerPair, tradeNo, until } from './support/peers';
 
 const N = 10_000;
 const CUTS = 10;
@@ -33,18 +33,13 @@ describe('no signal lost or handed over twice while the socket path flaps', () =
     }), { dataDir: join(dir, 'guardian') });
     const [host, port] = guardian.listening.socket!.split(':');
     const paths = { socket: { host: host!, port: Number(port) }, pipe: { path: guardian.listening.pipe! } };
-    const atEa: Recorded[] = [];
     const atGuardian: number[] = [];
     const switches: string[] = [];
     guardian.router.events.on((e) => {
       if (e.type === 'message' && e.envelope.header.message_type === 'TRADE') atGuardian.push((e.envelope.payload as TradePayload).ticket);
       if (e.type === 'path_switch') switches.push(`${e.peer}: ${e.from} -> ${e.to} (${e.reason})`);
     });
-    const ea = eaPeer(dir, paths, atEa);
-    const sig = signalPeer(dir, paths);
-    peers.push(ea, sig);
-    ea.start();
-    sig.start();
+    const { ea, sig, atEa } = startPeerPair(dir, paths, peers);
     await until(() => ea.stats().active_path === 'socket' && sig.stats().active_path === 'socket', 5000, 'both peers on the socket');
 
     let cutsDone = 0;

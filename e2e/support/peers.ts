@@ -23,6 +23,20 @@ export function eaPeer(dataDir: string, paths: PeerPaths, got: Recorded[], extra
   });
 }
 
+/**
+ * The EA and a primary signal service on Guardian's paths, started, added to `peers` for the
+ * test's teardown; what the EA receives is recorded in `atEa`.
+ */
+export function startPeerPair(dataDir: string, paths: PeerPaths, peers: PeerClient[]): { ea: PeerClient; sig: PeerClient; atEa: Recorded[] } {
+  const atEa: Recorded[] = [];
+  const ea = eaPeer(dataDir, paths, atEa);
+  const sig = signalPeer(dataDir, paths);
+  peers.push(ea, sig);
+  ea.start();
+  sig.start();
+  return { ea, sig, atEa };
+}
+
 export const signalNo = (i: number): SignalPayload => ({ signal_id: `s-${i}`, symbol: 'EURUSD', action: i % 2 ? 'BUY' : 'SELL', lots: 0.01, price: 1.1, sl: 1.09, tp: 1.12 });
 export const tradeNo = (i: number) => ({ event: 'OPENED' as const, ticket: i, symbol: 'EURUSD', side: 'BUY' as const, lots: 0.01, price: 1.1 });
 
