@@ -399,16 +399,22 @@ export class Router {
   private backpressure = false;
   /** The backlog of the EA furthest behind while intake is held; null when it is not. */
   get intakeHeldBacklog(): number | null {
-    if (!this.backpressure) return null;
-    return Math.max(0, ...this.eaPeers().map((ea) => ea.outbound.unacked));
+    return this.backpressure ? (this.furthestBehind()?.outbound.unacked ?? 0) : null;
   }
-  private updateBackpressure(): void {
+
+  /** The connected EA with the most stored and unacknowledged (an EA that is away does not count). */
+  private furthestBehind(): Peer | undefined {
     const now = this.now_ms();
     let behind: Peer | undefined;
     for (const ea of this.eaPeers()) {
       if (!ea.activeLink?.isUp(now)) continue;
       if (!behind || ea.outbound.unacked > behind.outbound.unacked) behind = ea;
     }
+    return behind;
+  }
+
+  private updateBackpressure(): void {
+    const behind = this.furthestBehind();
     const backlog = behind?.outbound.unacked ?? 0;
     if (!this.backpressure && backlog > 4 * this.opts.window) {
       this.backpressure = true;
