@@ -2,7 +2,7 @@
 // operator runs two of them. An instance returns once it is active or standing by; `active`
 // resolves when it serves (at once for the first, at the takeover for a standby).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { CLI, pretradeArgs } from './guardian-process';
+import { CLI, endings, pretradeArgs } from './guardian-process';
 
 export interface HaProcess {
   child: ChildProcess;
@@ -51,14 +51,7 @@ export async function startHaGuardian(dataDir: string, configFile: string, until
     output: () => out,
     active,
     exited,
-    async kill9() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-    async stop() {
-      child.kill('SIGTERM');
-      return exited;
-    },
+    ...endings(child, exited),
     signal: (sig) => child.kill(sig),
   };
 }

@@ -98,11 +98,18 @@ export async function startGuardianProcess(dataDir: string, configFile: string, 
     spool: spool?.[1] ?? '',
     api: link ? { origin: link[1]!, port: Number(link[2]), token: link[3]!, consoleUrl: `${link[1]}/?token=${link[3]}` } : null,
     output: () => out,
+    ...endings(child, exited),
+  };
+}
+
+/** How a test ends a Guardian process: at once (kill -9), or gracefully (SIGTERM), each awaiting the exit. */
+export function endings(child: ChildProcess, exited: Promise<number | null>): { kill9(): Promise<void>; stop(): Promise<number | null> } {
+  return {
     async kill9() {
       child.kill('SIGKILL');
       await exited;
     },
-    async stop() {
+    stop() {
       child.kill('SIGTERM');
       return exited;
     },
