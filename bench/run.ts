@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { benchRawTcp, benchZmq } from './baselines';
+import { benchRawEcho, benchRawTcp, benchZmq } from './baselines';
 import { benchCodec } from './codec';
 import { benchDsl } from './dsl';
 import { benchDurable, benchFailover, benchLatency } from './durable';
@@ -44,7 +44,7 @@ await step('durable', async () => {
   tally(r);
   return { durable_msgs_per_s: r.durable_msgs_per_s, durable_guardian_cpu_us_per_msg: r.durable_guardian_cpu_us_per_msg, durable_peers_cpu_us_per_msg: r.durable_peers_cpu_us_per_msg, durable_lost: r.lost };
 });
-await step('baselines', async () => ({ raw_tcp_msgs_per_s: await benchRawTcp(3000), zmq_msgs_per_s: await benchZmq(3000) }));
+await step('baselines', async () => ({ raw_tcp_msgs_per_s: await benchRawTcp(3000), zmq_msgs_per_s: await benchZmq(3000), ...(await benchRawEcho(5000)) }));
 await step('latency', async () => {
   const r = await benchLatency(10_000, 1000);
   tally(r);
