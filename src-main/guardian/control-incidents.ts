@@ -6,6 +6,10 @@
 // - path_switch, runbook_step, verify, repair, signal_tier: a consequence, never an incident of
 //   its own. Raised (inhibited: attached and counted) under the open incident of its family
 //   (COMM for paths and path repairs, SIGNAL for tiers); with none open, appended unattached.
+//   A repair run stays with the incident it started under: its later steps, verification and
+//   outcome are written to that incident even once it has closed (a path proved and switched
+//   back often closes it before the runbook's last step), so a closed incident never shows a
+//   runbook still "verifying".
 // - breaker: a trip (-> OPEN) is an alert raised in the dependency's family (path:* COMM,
 //   signal:* SIGNAL, broker EXEC, store STORE): it opens an incident or is inhibited under the
 //   open one. Other moves attach or append; the breaker closing resolves an incident the trips
@@ -25,6 +29,8 @@ export interface ControlEventContext {
   troubleIn(family: CauseFamily): boolean;
   /** A runbook finished (learning's repair outcomes). */
   repairFinished?(r: { runbook: string; target: string | null; ok: boolean; duration_ms: number; incident_id: string | null }): void;
+  /** The incident each running repair started under, by run id: kept by the caller across events. */
+  repairIncidents: Map<string, string>;
 }
 
 /** The family of a breaker's dependency. */
@@ -50,6 +56,18 @@ export function recordControlEvent(log: IncidentLog, e: ControlEvent, ctx: Contr
     }
   };
   const repairFamily = (): CauseFamily | null => (str(data.target) ? 'COMM' : null);
+  // A repair's event: under the incident its run started under, open or closed since.
+  const repairEvent = (run_id: string, family: CauseFamily | null, type: IncidentEventType, detail: Record<string, unknown>): string | null => {
+    const open = family ? log.openIncidentOf(family) : null;
+    const known = ctx.repairIncidents.get(run_id);
+    if (known === undefined && open && run_id) ctx.repairIncidents.set(run_id, open.id);
+    if (known !== undefined && known !== open?.id) {
+      log.append({ type, summary: e.text, severity, detail, incident_id: known });
+      return known;
+    }
+    consequence(family, type, detail);
+    return open?.id ?? null;
+  };
 
   switch (e.type) {
     case 'path_switch':
@@ -69,17 +87,17 @@ export function recordControlEvent(log: IncidentLog, e: ControlEvent, ctx: Contr
         estimate_to_recover_s: run?.estimate_to_recover_s ?? null, run_id,
       };
       // The step's target is the run's: the repair events carry it, the step events do not.
-      consequence(run?.target ? 'COMM' : null, 'runbook_step', { ...detail });
+      repairEvent(run_id, run?.target ? 'COMM' : null, 'runbook_step', { ...detail });
       return;
     }
     case 'verify':
-      consequence(repairFamily(), 'verify', { ...data });
+      repairEvent(str(data.run_id) ?? '', repairFamily(), 'verify', { ...data });
       return;
     case 'repair': {
-      const family = repairFamily();
-      const incident_id = family ? log.openIncidentOf(family)?.id ?? null : null;
-      consequence(family, 'note', { ...data });
+      const run_id = str(data.run_id) ?? '';
+      const incident_id = repairEvent(run_id, repairFamily(), 'note', { ...data });
       if (typeof data.ok === 'boolean') {
+        ctx.repairIncidents.delete(run_id);
         ctx.repairFinished?.({
           runbook: str(data.runbook) ?? '?', target: str(data.target), ok: data.ok, duration_ms: num(data.duration_ms) ?? 0, incident_id,
         });

@@ -288,6 +288,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
   }
   if (deps.control) {
     let chain: { at: number; ok: boolean | null } = { at: -Infinity, ok: null };
+    const repairIncidents = new Map<string, string>();
     control = createControlPlane({
       ...(typeof deps.control === 'object' ? deps.control : {}),
       router, db, clock, dataDir: deps.dataDir, truth, writer: commit,
@@ -295,6 +296,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
       incidents: controlSettings.incidents ?? {
         record: (e) => recordControlEvent(incidents, e, {
           repair: (run_id) => control?.repairs().find((r) => r.id === run_id),
+          repairIncidents,
           troubleIn: (family) => !!control && (
             control.breakers.dependencies().some((dep) => familyOfDependency(dep) === family && control?.breakers.get(dep).state === 'OPEN')
             || control.controlStatus().control.degradations.some((d) => d.degradation === family)),
