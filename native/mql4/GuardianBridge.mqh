@@ -65,6 +65,7 @@ int    gb_spool_read_w(int client, string spool_dir);
 #define GB_OPT_SILENCE_INTERVALS 1
 #define GB_OPT_IO_TIMEOUT_MS     2
 #define GB_OPT_HEARTBEAT_MS      3
+#define GB_OPT_RESEND_TIMEOUT_MS 4
 #define GB_STAT_DELIVERED        2
 #define GB_STAT_RESENT           5
 #define GB_STAT_RTT_MS          14

@@ -83,7 +83,9 @@ typedef enum gb_option_id {
     GB_OPT_FRAME_TIMEOUT_MS = 0, /* stall mid-frame before disconnect; default 5000 */
     GB_OPT_SILENCE_INTERVALS,    /* heartbeat intervals of silence before disconnect; default 3, 0 = off */
     GB_OPT_IO_TIMEOUT_MS,        /* max wait for a blocked write; default 5000 */
-    GB_OPT_HEARTBEAT_MS          /* ping interval until HELLO_ACK sets it; default 250 */
+    GB_OPT_HEARTBEAT_MS,         /* ping interval until HELLO_ACK sets it; default 250 */
+    GB_OPT_RESEND_TIMEOUT_MS     /* no ACK progress this long: resend what is unacknowledged, each
+                                    fruitless try doubling the wait (at most 16x); default 1000, 0 = off */
 } gb_option_id;
 
 /* ---- lifecycle ------------------------------------------------------------------------------ */

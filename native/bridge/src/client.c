@@ -93,6 +93,7 @@ static int init(gb_client *c, const char *node_id, const char *state_dir, const 
     c->frame_timeout_ms = 5000;
     c->io_timeout_ms = 5000;
     c->silence_intervals = 3;
+    c->resend_timeout_ms = 1000;
     c->spool_ack = -1;
     c->t.fd = -1;
     c->state_dir = (char *)malloc(strlen(state_dir) + 1);
@@ -157,6 +158,7 @@ int GB_CALL gb_set_option(gb_client *c, int option, long long value)
     case GB_OPT_SILENCE_INTERVALS: c->silence_intervals = (int)value; break;
     case GB_OPT_IO_TIMEOUT_MS: if (value < 1) return GB_E_ARG; c->io_timeout_ms = (int)value; break;
     case GB_OPT_HEARTBEAT_MS: if (value < 1) return GB_E_ARG; c->heartbeat_ms = (int)value; break;
+    case GB_OPT_RESEND_TIMEOUT_MS: c->resend_timeout_ms = (int)value; break;
     default: return GB_E_ARG;
     }
     return GB_OK;

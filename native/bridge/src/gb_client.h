@@ -41,6 +41,8 @@ struct gb_client {
     long long spool_ack;          /* last value written to <spool>/to_ea/ack (-1: none yet) */
 
     int heartbeat_ms, frame_timeout_ms, io_timeout_ms, silence_intervals;
+    int resend_timeout_ms, resend_timeouts; /* resend after silence, and fruitless tries in a row */
+    long long ack_progress_ms;    /* monotonic: the last ACK that moved acked_seq, or the first send after it */
     long long stats[GB_STAT_COUNT];
     char err[GB_ERR_MAX];
     char *peer_error;             /* last ERROR envelope received */
@@ -75,6 +77,7 @@ int gbs_send_body(gb_client *c, size_t len);  /* frames and sends the body at c-
 int gbs_send_control(gb_client *c, const char *type, const char *payload);
 void gbs_send_error(gb_client *c, int code, const char *ref, const char *detail);
 int gbs_send_ack(gb_client *c);               /* cumulative ACK if due and recorded */
+int gbs_resend_if_silent(gb_client *c);       /* resend the unacknowledged after resend_timeout_ms without progress */
 int gbs_on_frame(gb_client *c, const char *body, size_t len, int *delivered);
 /* In-order, exactly-once acceptance of one of Guardian's data messages (any path): duplicates
  * and gaps are dropped (and re-ACKed), the next seq is stored, in the inbox when type is one the

@@ -147,6 +147,8 @@ long long GB_CALL gb_send(gb_client *c, const char *message_type, const char *pa
     if (rc != GB_OK) return gbc_fail(c, rc, "payload is not a JSON object");
     seq = c->next_seq;
     if (seq > GB_SEQ_MAX) return gbc_fail(c, GB_E_STATE, "sequence numbers exhausted");
+    /* Nothing was in flight: the silence before a resend counts from this send. */
+    if (c->acked_seq >= seq - 1) { c->ack_progress_ms = gbp_mono_ms(); c->resend_timeouts = 0; }
     snprintf(id, sizeof id, "%s-%012lld", c->node_id, seq);
     gbp_timestamp(ts);
     n = gbe_encode((char *)c->tx + 4, GB_MAX_FRAME + 1, c->node_id, seq, message_type, "EA",
@@ -170,6 +172,7 @@ int GB_CALL gb_poll(gb_client *c, int timeout_ms)
     if (!timeout_ok(timeout_ms)) return gbc_fail(c, GB_E_ARG, "bad timeout");
     if (!c->connected) return GB_E_NOT_CONNECTED;
     rc = pump(c, timeout_ms, &delivered);
+    if (rc == GB_OK) rc = gbs_resend_if_silent(c);
     return rc != GB_OK ? rc : delivered;
 }
 

@@ -138,6 +138,25 @@ static int on_hello_ack(gb_client *c, const gb_env *e)
     if (gbj_get(e->payload, "last_seq_received", &v) && gbj_int(v, &n) == 0) gbo_ack(c, n, 1);
     c->handshaken = 1;
     if (gbo_sync(c) != GB_OK) return GB_E_IO;
+    c->ack_progress_ms = gbp_mono_ms(); /* the resend below starts the silence timer afresh */
+    c->resend_timeouts = 0;
+    return resend(c);
+}
+
+/* No ACK progress for resend_timeout_ms: resend everything unacknowledged (PROTOCOL.md 5.3), then
+ * wait twice as long before the next try, up to 16x, until an ACK moves the mark. A frame Guardian
+ * refused (BAD_CHECKSUM is never ACKed) that was the last one sent leaves no later frame to show
+ * Guardian the gap: without this the message would wait for the next reconnect. The backoff keeps
+ * a receiver that is busy, not deaf, from being buried under copies (congestion collapse). */
+int gbs_resend_if_silent(gb_client *c)
+{
+    long long now = gbp_mono_ms();
+    int shift = c->resend_timeouts < 4 ? c->resend_timeouts : 4;
+    if (!c->connected || !c->handshaken || c->resend_timeout_ms <= 0) return GB_OK;
+    if (c->acked_seq >= c->next_seq - 1) return GB_OK;
+    if (now - c->ack_progress_ms < ((long long)c->resend_timeout_ms << shift)) return GB_OK;
+    c->ack_progress_ms = now;
+    c->resend_timeouts++;
     return resend(c);
 }
 

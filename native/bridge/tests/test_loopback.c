@@ -1,7 +1,7 @@
 /* Loopback: a scripted Guardian peer in a thread, the library as the EA. Covers HELLO /
  * HELLO_ACK, resend after the peer's last_seq_received, ACK handling, in-order exactly-once
  * delivery (duplicates, gaps), heartbeats, durable state across gb_close / gb_open, the bad-input
- * table of PROTOCOL.md 7, auth, version refusal, timeouts, and the pipe path. */
+ * table of PROTOCOL.md 7, auth, version refusal, timeouts, the pipe path, and resend after silence. */
 #include "test_util.h"
 
 #define HELLO_ACK(last, hb) "{\"version\":\"1.2\",\"node_id\":\"guardian-1\",\"last_seq_received\":" #last ",\"heartbeat_ms\":" #hb "}"
@@ -393,6 +393,60 @@ static void new_stream_session(void)
     t_join(th);
 }
 
+/* ---- resend after silence: a frame Guardian refused and nothing after it -------------------- */
+static void peer_silence(void *arg)
+{
+    tpeer *p = (tpeer *)arg;
+    long long t0, t1, t2;
+    CHECK_EQ(tpeer_accept(p), 0);
+    CHECK(tpeer_expect(p, "HELLO", fb, sizeof fb, 3000) > 0);
+    tpeer_send(p, "HELLO_ACK", 0, HELLO_ACK(0, 60000));
+    CHECK(tpeer_expect(p, "TRADE", fb, sizeof fb, 3000) > 0);   /* taken as corrupt: no ACK */
+    t0 = t_now_ms();
+    CHECK_EQ(t_json_int(fb, "seq"), 1);
+    CHECK(tpeer_expect(p, "TRADE", fb, sizeof fb, 3000) > 0);   /* sent again after the silence */
+    t1 = t_now_ms();
+    CHECK_EQ(t_json_int(fb, "seq"), 1);
+    CHECK(tpeer_expect(p, "TRADE", fb, sizeof fb, 3000) > 0);   /* and again, after twice the wait */
+    t2 = t_now_ms();
+    CHECK_EQ(t_json_int(fb, "seq"), 1);
+    /* Lower bounds only: the waits may run long on a busy machine, never short. */
+    CHECK(t1 - t0 >= 150);
+    CHECK(t2 - t1 >= 350);
+    tpeer_send(p, "ACK", 0, "{\"ack_seq\":1}");
+    CHECK(tpeer_expect(p, "TRADE", fb, sizeof fb, 800) < 0);    /* acknowledged: no more copies */
+    tpeer_close(p);
+}
+
+static void silence_session(void)
+{
+    tpeer p;
+    t_thread_start ts = { peer_silence, &p };
+    t_thread th;
+    char dir[256];
+    gb_client *c;
+    long long deadline;
+    t_tmpdir(dir, sizeof dir, "silence");
+    c = gb_open("ea-silent", dir, NULL);
+    CHECK(c != NULL);
+    if (!c) return;
+    CHECK_EQ(gb_set_option(c, GB_OPT_RESEND_TIMEOUT_MS, 200), 0);
+    CHECK_EQ(gb_set_option(c, GB_OPT_RESEND_TIMEOUT_MS, -1), GB_E_ARG);
+    CHECK_EQ(tpeer_listen_tcp(&p), 0);
+    th = t_spawn(&ts);
+    CHECK_EQ(gb_connect_socket(c, "127.0.0.1", p.port, 5000), 0);
+    CHECK_EQ(gb_send(c, "TRADE", "{\"event\":\"OPENED\",\"ticket\":7,\"symbol\":\"EURUSD\",\"side\":\"BUY\",\"lots\":0.1}"), 1);
+    deadline = t_now_ms() + 5000;
+    while (gb_unacked_count(c) > 0 && t_now_ms() < deadline && gb_poll(c, 20) >= 0) {}
+    CHECK_EQ(gb_unacked_count(c), 0);
+    CHECK_EQ(gb_stat(c, GB_STAT_RESENT), 2);
+    deadline = t_now_ms() + 900;                                 /* the peer listens for stray copies */
+    while (t_now_ms() < deadline && gb_poll(c, 20) >= 0) {}
+    CHECK_EQ(gb_stat(c, GB_STAT_RESENT), 2);
+    gb_close(c);
+    t_join(th);
+}
+
 int main(void)
 {
     gb_client *c;
@@ -406,6 +460,7 @@ int main(void)
     run_refusal(3, GB_OPT_FRAME_TIMEOUT_MS, 200, 0, GB_E_FRAME_TIMEOUT);
     pipe_session();
     new_stream_session();
+    silence_session();
     /* Nothing listening. */
     c = gb_open("ea-x", state_dir, NULL);          /* state dir owned by ea-test */
     CHECK(c == NULL);

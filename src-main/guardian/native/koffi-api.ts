@@ -61,7 +61,7 @@ export const GB_STAT = {
 } as const;
 export type StatName = keyof typeof GB_STAT;
 
-export const GB_OPTION = { frame_timeout_ms: 0, silence_intervals: 1, io_timeout_ms: 2, heartbeat_ms: 3 } as const;
+export const GB_OPTION = { frame_timeout_ms: 0, silence_intervals: 1, io_timeout_ms: 2, heartbeat_ms: 3, resend_timeout_ms: 4 } as const;
 
 // koffi keeps named types in one process-wide table: declare the handle type once.
 let clientType: TypeObject | undefined;
