@@ -14,7 +14,7 @@ import { TradingTruth } from './truth';
 import { ExecutionSafety, holdSafeMode, loadPretradeLimits, wireExecution, type PretradeLimits } from './execution';
 import { listenPipe, listenSocket, SpoolDir, type Listener, type StreamSocket } from './paths';
 import { acceptConnection, Router, SpoolLink, type PathHealth } from './router';
-import { GroupCommit, integrityCheck, openDatabase, WalSync, type Db } from './store';
+import { Checkpointer, GroupCommit, integrityCheck, openDatabase, WalSync, type Db } from './store';
 import { IncidentLog } from './incidents';
 import { Learning } from './learning';
 import { GuardianConsole, defaultOperator, learningPort, loadOrCreateToken, startConsoleServer, type ConsoleServer } from './server';
@@ -149,6 +149,8 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
   }
   // The hot path's fsync runs on the thread pool: no heartbeat waits behind a disk flush.
   const commit = new GroupCommit(db, undefined, undefined, WalSync.for(db));
+  // And so does the checkpoint's copy and flush of the WAL into the database file.
+  const checkpointer = Checkpointer.start(db, { onError: (text) => trouble(`${text} (the writer checkpoints by itself meanwhile)`) });
   durability.watchCommits(commit);
   const router = new Router(db, commit, {
     node_id: config.node_id,
@@ -195,6 +197,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
   } catch (err) {
     for (const l of listeners) await l.close();
     durability.dispose();
+    checkpointer?.dispose();
     db.close();
     throw err;
   }
@@ -416,7 +419,8 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     spool?.close('Guardian stopping');
     truth.dispose(); // the last equity minute and peak go into the last batch
     commit.dispose(); // the last batch is stored before the database closes
-    await Promise.all([...listeners.map((l) => l.close().catch(() => undefined)), ...retired]);
+    checkpointer?.dispose();
+    await Promise.all([...listeners.map((l) => l.close().catch(() => undefined)), ...retired, checkpointer?.ended]);
     learning.dispose();
     incidents.dispose();
     db.close();

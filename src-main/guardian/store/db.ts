@@ -40,8 +40,9 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     const sync = db.pragma('synchronous', { simple: true });
     if (sync !== 2) throw new StoreError(`${file}: synchronous is ${String(sync)} after setting FULL (2); refusing to run without durable commits`);
     db.pragma('foreign_keys = ON');
-    // Checkpoints run inside a commit and fsync the main file: fewer, larger ones keep the
-    // hot path's commits short. The WAL file is trimmed back after each.
+    // The Checkpointer (checkpointer.ts) copies the WAL back on a thread of its own; this
+    // auto-checkpoint, inside a commit, is the backstop and the WAL's reset every 32 MB, with
+    // little left to copy by then. The WAL file is trimmed back after each.
     db.pragma('wal_autocheckpoint = 8192');
     db.pragma('journal_size_limit = 67108864');
     db.pragma('cache_size = -65536');
