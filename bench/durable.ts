@@ -89,8 +89,12 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
   return {
     guardian, ea, sig, received, refused, echoes, dir,
     async close(keep = false) {
-      await Promise.all([ea.stop(), sig.stop()]);
-      await guardian.stop();
+      // Guardian is stopped whatever the peers' stop does: a Guardian left running skews every later figure.
+      try {
+        await Promise.all([ea.stop(), sig.stop()]);
+      } finally {
+        await guardian.stop();
+      }
       if (keep) process.stderr.write(`  kept for a look: ${dir}\n`);
       else rmSync(dir, { recursive: true, force: true });
     },
@@ -197,7 +201,7 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
     const cpu = { guardian_ms: cpuMsOf(r.guardian.child.pid) - guardianCpu0, peers_ms: (process.cpuUsage().user + process.cpuUsage().system) / 1000 - peersCpu0 };
     const delivered = await until(() => r.received.length + r.refused.size >= sent.length, 60_000, 'every signal delivered').then(() => true, () => false);
     const a = audit(sent, r.received, r.refused);
-    keep = !delivered || a.lost > 0;
+    keep = !delivered || a.lost > 0 || a.refused > 0;
     if (a.refused > 0) process.stderr.write(`durable: ${a.refused} signals answered with an ERROR by policy (${[...new Set(r.refused.values())].join(', ')}), not delivered: ${guardianSide(r.dir)}\n`);
     if (process.env.BENCH_DEBUG || !delivered) {
       // A stream that does not drain in a minute is a finding in itself: say where each side stood.
