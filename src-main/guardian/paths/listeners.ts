@@ -13,9 +13,16 @@ export interface Listener {
    * Resolves once the last of them has ended.
    */
   stopAccepting(): Promise<void>;
-  /** Stops accepting and resolves once every session has ended. */
+  /**
+   * Stops accepting and resolves once every session has ended; a session still open after
+   * CLOSE_GRACE_MS (one that never greeted, so no link of the router's owns it to close it, or a
+   * peer that does not hang up) is cut, so a shutdown never waits on a peer.
+   */
   close(): Promise<void>;
 }
+
+/** How long close() lets open sessions end by themselves (the router's links flush and hang up). */
+export const CLOSE_GRACE_MS = 1000;
 
 export class ListenError extends Error {
   constructor(readonly path: PathName, readonly address: string, readonly code: string, hint: string) {
@@ -39,7 +46,12 @@ export function listenPipe(address: string, onConnection: (s: Socket) => void): 
 
 function listen(path: PathName, start: (s: Server) => void, address: string, onConnection: (s: Socket) => void): Promise<Listener> {
   return new Promise((resolve, reject) => {
-    const server = createServer({ noDelay: true }, onConnection);
+    const sessions = new Set<Socket>();
+    const server = createServer({ noDelay: true }, (s) => {
+      sessions.add(s);
+      s.once('close', () => sessions.delete(s));
+      onConnection(s);
+    });
     server.once('error', (err: NodeJS.ErrnoException) => {
       const code = err.code ?? 'ERROR';
       const hint = code === 'EADDRINUSE'
@@ -56,7 +68,17 @@ function listen(path: PathName, start: (s: Server) => void, address: string, onC
         if (server.listening) server.close();
         return closed;
       };
-      resolve({ path, address: actual, stopAccepting, close: stopAccepting });
+      const close = () => {
+        const done = stopAccepting();
+        if (sessions.size > 0) {
+          const cut = setTimeout(() => {
+            for (const s of sessions) s.destroy();
+          }, CLOSE_GRACE_MS);
+          void done.then(() => clearTimeout(cut));
+        }
+        return done;
+      };
+      resolve({ path, address: actual, stopAccepting, close });
     });
     start(server);
   });
