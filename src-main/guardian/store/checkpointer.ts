@@ -29,18 +29,17 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 let db;
-let timer;
 let backfilled = 0;
-const stop = () => { clearInterval(timer); try { db && db.close(); } catch {} };
 try {
   db = new Database(workerData.file, { fileMustExist: true });
   db.pragma('busy_timeout = 0');
   db.pragma('synchronous = FULL');
 } catch (err) {
   parentPort.postMessage({ error: 'checkpointer cannot open ' + workerData.file + ': ' + err.message });
-  stop();
+  try { db && db.close(); } catch {}
+  db = undefined; // nothing scheduled: the worker ends by itself
 }
-timer = db && setInterval(() => {
+if (db) setInterval(() => {
   try {
     const r = db.pragma('wal_checkpoint(PASSIVE)')[0];
     if (r.busy) parentPort.postMessage({ busy: true });
