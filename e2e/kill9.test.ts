@@ -11,6 +11,11 @@ import { exactlyOnceInOrder, prng, startPeerPair, streamBoth, until } from './su
 
 const KILLS = 20;
 const SEED = Number(process.env.KILL9_SEED ?? Date.now() % 1_000_000);
+// The data plane's promise, without the control plane's policy: 20 kills in a 4,000 msg/s stream on
+// a loaded machine read (rightly) as broken paths and an overloaded host, and DEGRADED.EXEC then
+// answers new entries SIGNAL_EXPIRED instead of delivering them (seen: 92,601 of 136,880 under a
+// parallel load). That policy has its own tests; this one proves storage and hand-off.
+const DATA_PLANE_ONLY = ['--data-plane-only'];
 
 describe('kill -9 of Guardian mid-stream', () => {
   const dir = mkdtempSync(join(tmpdir(), 'guardian-kill9-'));
@@ -30,7 +35,7 @@ describe('kill -9 of Guardian mid-stream', () => {
       .replace('heartbeat_ms: 250', 'heartbeat_ms: 50')
       .replace('switchback_healthy_ms: 1000', 'switchback_healthy_ms: 200')
       .replace('resend_timeout_ms: 1000', 'resend_timeout_ms: 400'));
-    guardian = await startGuardianProcess(gdir, config);
+    guardian = await startGuardianProcess(gdir, config, DATA_PLANE_ONLY);
     const paths = { socket: guardian.socket, pipe: { path: guardian.pipe } };
     const { ea, sig, atEa } = startPeerPair(dir, paths, peers);
 
@@ -43,7 +48,7 @@ describe('kill -9 of Guardian mid-stream', () => {
       const db = new Database(join(gdir, 'guardian.db'), { readonly: true });
       integrity.push(String(db.pragma('integrity_check', { simple: true })));
       db.close();
-      guardian = await startGuardianProcess(gdir, config);
+      guardian = await startGuardianProcess(gdir, config, DATA_PLANE_ONLY);
     }
     await stream.stop();
     const sent = stream.sent();
