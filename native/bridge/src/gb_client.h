@@ -78,6 +78,7 @@ int gbs_send_control(gb_client *c, const char *type, const char *payload);
 void gbs_send_error(gb_client *c, int code, const char *ref, const char *detail);
 int gbs_send_ack(gb_client *c);               /* cumulative ACK if due and recorded */
 int gbs_resend_if_silent(gb_client *c);       /* resend the unacknowledged after resend_timeout_ms without progress */
+void gbs_progress(gb_client *c);               /* restart the silence timer (ACK progress, a send from idle, HELLO_ACK) */
 int gbs_on_frame(gb_client *c, const char *body, size_t len, int *delivered);
 /* In-order, exactly-once acceptance of one of Guardian's data messages (any path): duplicates
  * and gaps are dropped (and re-ACKed), the next seq is stored, in the inbox when type is one the

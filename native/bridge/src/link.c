@@ -148,7 +148,7 @@ long long GB_CALL gb_send(gb_client *c, const char *message_type, const char *pa
     seq = c->next_seq;
     if (seq > GB_SEQ_MAX) return gbc_fail(c, GB_E_STATE, "sequence numbers exhausted");
     /* Nothing was in flight: the silence before a resend counts from this send. */
-    if (c->acked_seq >= seq - 1) { c->ack_progress_ms = gbp_mono_ms(); c->resend_timeouts = 0; }
+    if (c->acked_seq >= seq - 1) gbs_progress(c);
     snprintf(id, sizeof id, "%s-%012lld", c->node_id, seq);
     gbp_timestamp(ts);
     n = gbe_encode((char *)c->tx + 4, GB_MAX_FRAME + 1, c->node_id, seq, message_type, "EA",

@@ -134,8 +134,7 @@ void gbo_ack(gb_client *c, long long ack_seq, int from_hello)
     }
     if (ack_seq <= c->acked_seq) return;
     c->acked_seq = ack_seq;
-    c->ack_progress_ms = gbp_mono_ms();
-    c->resend_timeouts = 0;
+    gbs_progress(c);
     if (c->spool_written < ack_seq) c->spool_written = ack_seq;
     c->state_dirty = 1;
 }

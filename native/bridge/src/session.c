@@ -138,9 +138,14 @@ static int on_hello_ack(gb_client *c, const gb_env *e)
     if (gbj_get(e->payload, "last_seq_received", &v) && gbj_int(v, &n) == 0) gbo_ack(c, n, 1);
     c->handshaken = 1;
     if (gbo_sync(c) != GB_OK) return GB_E_IO;
-    c->ack_progress_ms = gbp_mono_ms(); /* the resend below starts the silence timer afresh */
-    c->resend_timeouts = 0;
+    gbs_progress(c); /* the resend below starts the silence timer afresh */
     return resend(c);
+}
+
+void gbs_progress(gb_client *c)
+{
+    c->ack_progress_ms = gbp_mono_ms();
+    c->resend_timeouts = 0;
 }
 
 /* No ACK progress for resend_timeout_ms: resend everything unacknowledged (PROTOCOL.md 5.3), then

@@ -14,12 +14,9 @@ import { Worker } from 'node:worker_threads';
 import type { Db } from './db';
 
 export interface CheckpointerStats {
-  /** Checkpoints that copied at least one page. */
-  passes: number;
-  /** WAL frames copied into the database file, over all passes. */
+  /** WAL frames copied into the database file, over all passes (a PASSIVE pass that finds the
+   * checkpoint lock taken, by the writer's own checkpoint, copies nothing and is tried again). */
   frames_copied: number;
-  /** Passes that found the checkpoint lock taken (the writer's own checkpoint ran): tried again next time. */
-  busy: number;
   last_error?: string;
 }
 
@@ -42,7 +39,6 @@ try {
 if (db) setInterval(() => {
   try {
     const r = db.pragma('wal_checkpoint(PASSIVE)')[0];
-    if (r.busy) parentPort.postMessage({ busy: true });
     // checkpointed counts every frame of the current WAL copied so far, by anyone.
     const copied = r.checkpointed < backfilled ? r.checkpointed : r.checkpointed - backfilled;
     backfilled = r.checkpointed;
@@ -54,7 +50,7 @@ if (db) setInterval(() => {
 `;
 
 export class Checkpointer {
-  readonly stats: CheckpointerStats = { passes: 0, frames_copied: 0, busy: 0 };
+  readonly stats: CheckpointerStats = { frames_copied: 0 };
   private readonly worker: Worker;
   /** Settles when the worker has closed its connection and ended. */
   readonly ended: Promise<void>;
@@ -70,12 +66,8 @@ export class Checkpointer {
       if (message !== this.stats.last_error) onError?.(message);
       this.stats.last_error = message;
     };
-    this.worker.on('message', (m: { copied?: number; busy?: boolean; error?: string }) => {
-      if (m.copied) {
-        this.stats.passes++;
-        this.stats.frames_copied += m.copied;
-      }
-      if (m.busy) this.stats.busy++;
+    this.worker.on('message', (m: { copied?: number; error?: string }) => {
+      if (m.copied) this.stats.frames_copied += m.copied;
       if (m.error) failed(m.error);
     });
     this.worker.on('error', (err) => failed(`checkpointer stopped: ${err.message}`));
