@@ -12,6 +12,9 @@ import { until } from '../e2e/support/peers';
 interface Received {
   id: number;
   path: string;
+  /** Arrived at the EA (before the EA's own store): the issue's "receipt". */
+  received_ms: number;
+  /** Handed to the EA's application, once the EA has stored it too. */
   at_ms: number;
   sent_ms: number;
 }
@@ -57,13 +60,19 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
   };
   const received: Received[] = [];
   const echoes: { path: string; at_ms: number; rtt_ms: number }[] = [];
+  // Arrival times by Guardian's seq, until the message is stored and handed over.
+  const arrivals = new Map<number, number>();
   const ea = new PeerClient({
     role: 'EA', node_id: 'bench-ea', dataDir: join(dir, 'ea'), paths: peerPaths, heartbeat_ms,
     onEcho: (path, rtt_ms) => echoes.push({ path, at_ms: nowMs(), rtt_ms }),
+    onReceive: (env) => void arrivals.set(env.header.seq, nowMs()),
     onMessage: (env: Envelope, info) => {
+      const at_ms = nowMs();
+      const received_ms = arrivals.get(env.header.seq) ?? at_ms;
+      arrivals.delete(env.header.seq);
       if (env.header.message_type !== 'SIGNAL') return;
       const p = env.payload as SignalPayload & { sent_ms?: number };
-      received.push({ id: Number(p.signal_id.slice(4)), path: info.path, at_ms: nowMs(), sent_ms: p.sent_ms ?? 0 });
+      received.push({ id: Number(p.signal_id.slice(4)), path: info.path, received_ms, at_ms, sent_ms: p.sent_ms ?? 0 });
     },
   });
   ea.start();
@@ -224,18 +233,21 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
 }
 
 /** Latency at a steady 1,000 msg/s, and the heartbeat echo round trip meanwhile. */
-export async function benchLatency(duration_ms = 10_000, rate_per_s = 1000, dataPlaneOnly = process.env.BENCH_DATA_PLANE_ONLY === '1'): Promise<{ signal_latency_ms_p50: number; signal_latency_ms_p99: number; echo_rtt_ms_p99: number; lost: number; duplicated: number; refused: number }> {
+export async function benchLatency(duration_ms = 10_000, rate_per_s = 1000, dataPlaneOnly = process.env.BENCH_DATA_PLANE_ONLY === '1'): Promise<{ signal_latency_ms_p50: number; signal_latency_ms_p99: number; signal_handoff_ms_p50: number; signal_handoff_ms_p99: number; echo_rtt_ms_p99: number; lost: number; duplicated: number; refused: number }> {
   // Pings every 10 ms: 500 echoes in the window, so that their p99 is not one outlier of 100.
   const r = await rig(['socket'], 10, dataPlaneOnly);
   try {
     const sent: number[] = [];
+    const stored: { sent_ms: number; ms: number }[] = [];
     const pace = async (ms: number) => {
       const t0 = performance.now();
       let due = t0;
       while (performance.now() - t0 < ms) {
         const now = performance.now();
         while (due <= now) {
-          r.sig.send('SIGNAL', signal(nowMs())).catch(() => undefined);
+          const sent_ms = nowMs();
+          // The service's own store (store before send): the first of the three commits on the way.
+          r.sig.send('SIGNAL', signal(sent_ms)).then(() => stored.push({ sent_ms, ms: nowMs() - sent_ms }), () => undefined);
           sent.push(nextId);
           due += 1000 / rate_per_s;
         }
@@ -249,18 +261,26 @@ export async function benchLatency(duration_ms = 10_000, rate_per_s = 1000, data
     await pace(duration_ms);
     const to_ms = nowMs();
     await until(() => r.received.length + r.refused.size >= sent.length, 30_000, 'every signal delivered').catch(() => undefined);
-    const lat = r.received.filter((x) => x.sent_ms >= from_ms && x.sent_ms < to_ms).map((x) => x.at_ms - x.sent_ms);
+    const inWindow = r.received.filter((x) => x.sent_ms >= from_ms && x.sent_ms < to_ms);
+    const lat = inWindow.map((x) => x.received_ms - x.sent_ms);
+    const handoff = inWindow.map((x) => x.at_ms - x.sent_ms);
     const echoes = r.echoes.filter((e) => e.path === 'socket' && e.at_ms >= from_ms && e.at_ms < to_ms).map((e) => e.rtt_ms);
     if (process.env.BENCH_TAIL) {
       // Where the tail is: each slow signal's send time in the window (ms) and its latency.
-      const slow = r.received.filter((x) => x.sent_ms >= from_ms && x.sent_ms < to_ms && x.at_ms - x.sent_ms > 3).map((x) => `${Math.round(x.sent_ms - from_ms)}:${(x.at_ms - x.sent_ms).toFixed(1)}`);
+      const slow = inWindow.filter((x) => x.received_ms - x.sent_ms > 3).map((x) => `${Math.round(x.sent_ms - from_ms)}:${(x.received_ms - x.sent_ms).toFixed(1)}`);
       process.stderr.write(`latency: ${slow.length} of ${lat.length} over 3 ms: ${slow.join(' ')}\n`);
+      const own = stored.filter((x) => x.sent_ms >= from_ms && x.sent_ms < to_ms).map((x) => x.ms);
+      const ea = inWindow.map((x) => x.at_ms - x.received_ms);
+      process.stderr.write(`stages p50/p99 ms: service's store ${r2(pct(own, 50))}/${r2(pct(own, 99))}, EA's store ${r2(pct(ea, 50))}/${r2(pct(ea, 99))}\n`);
       const slowEchoes = r.echoes.filter((e) => e.path === 'socket' && e.at_ms >= from_ms && e.at_ms < to_ms && e.rtt_ms > 1).map((e) => `${Math.round(e.at_ms - from_ms)}:${e.rtt_ms.toFixed(1)}`);
       process.stderr.write(`echo: ${slowEchoes.length} of ${echoes.length} over 1 ms: ${slowEchoes.join(' ')}\n`);
     }
     const echo = pct(echoes, 99);
     const a = audit(sent, r.received, r.refused);
-    return { signal_latency_ms_p50: r2(pct(lat, 50)), signal_latency_ms_p99: r2(pct(lat, 99)), echo_rtt_ms_p99: r2(echo), lost: a.lost, duplicated: a.duplicated, refused: a.refused };
+    return {
+      signal_latency_ms_p50: r2(pct(lat, 50)), signal_latency_ms_p99: r2(pct(lat, 99)),
+      signal_handoff_ms_p50: r2(pct(handoff, 50)), signal_handoff_ms_p99: r2(pct(handoff, 99)),
+      echo_rtt_ms_p99: r2(echo), lost: a.lost, duplicated: a.duplicated, refused: a.refused };
   } finally {
     await r.close();
   }

@@ -48,7 +48,11 @@ await step('baselines', async () => ({ raw_tcp_msgs_per_s: await benchRawTcp(300
 await step('latency', async () => {
   const r = await benchLatency(10_000, 1000);
   tally(r);
-  return { signal_latency_ms_p50: r.signal_latency_ms_p50, signal_latency_ms_p99: r.signal_latency_ms_p99, echo_rtt_ms_p99: r.echo_rtt_ms_p99, latency_lost: r.lost };
+  return {
+    signal_latency_ms_p50: r.signal_latency_ms_p50, signal_latency_ms_p99: r.signal_latency_ms_p99,
+    signal_handoff_ms_p50: r.signal_handoff_ms_p50, signal_handoff_ms_p99: r.signal_handoff_ms_p99,
+    echo_rtt_ms_p99: r.echo_rtt_ms_p99, latency_lost: r.lost,
+  };
 });
 await step('failover', async () => {
   const r = await benchFailover(10);

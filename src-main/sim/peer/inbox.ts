@@ -14,6 +14,8 @@ export type Handler = (env: Envelope, info: DeliveryInfo) => void;
 
 export class Inbox {
   readonly handlers = new Set<Handler>();
+  /** Each new message as it arrives in order, before it is stored (PeerOptions.onReceive). */
+  onReceive: ((env: Envelope, path: PathSession['path']) => void) | undefined;
   readonly iterators = new Set<AsyncQueue<Envelope>>();
   readonly counts = { delivered: 0, duplicates: 0, gaps: 0, badInput: 0 };
   private readonly sequences = new Map<string, InboundSequence>();
@@ -57,6 +59,7 @@ export class Inbox {
 
   onData(session: PathSession, env: Envelope, legacy: boolean, body?: Uint8Array): void {
     if (legacy) {
+      this.received(env, session.path);
       this.deliver(env, { path: session.path, redelivered: false }); // 1.0: no seq, handed over as it comes
       return;
     }
@@ -70,6 +73,7 @@ export class Inbox {
       return;
     }
     seqs.accept(h.seq);
+    this.received(env, session.path);
     this.pending.push({ session, env, seqs, body });
     if (this.pending.length === 1) this.queueStore();
   }
@@ -145,6 +149,14 @@ export class Inbox {
       for (const [s, st] of this.ackDue) s.sendAck(this.lastStored(st));
       this.ackDue.clear();
     });
+  }
+
+  private received(env: Envelope, path: PathSession['path']): void {
+    try {
+      this.onReceive?.(env, path);
+    } catch (err) {
+      this.log(`onReceive threw on ${env.header.message_id}: ${(err as Error).message}`);
+    }
   }
 
   private deliver(env: Envelope, info: DeliveryInfo): void {

@@ -38,6 +38,11 @@ export interface PeerOptions {
   symbols?: string[];
   /** Called once per Guardian message, in seq order, after it is stored (and before the ACK leaves). */
   onMessage?: (envelope: Envelope, info: DeliveryInfo) => void;
+  /**
+   * Called once per new Guardian message as it arrives in seq order, before it is stored: its
+   * receipt (the benchmark's latency figure ends here; onMessage follows once it is stored).
+   */
+  onReceive?: (envelope: Envelope, path: PathName) => void;
   /** Guardian's ERROR messages (policy refusals, bad input it saw from us). */
   onError?: (error: ErrorPayload, path: PathName) => void;
   /** Each heartbeat echo's round trip, as it comes back (the benchmark's steady-state window). */
@@ -55,7 +60,7 @@ export interface DeliveryInfo {
   redelivered: boolean;
 }
 
-export interface ResolvedPeerOptions extends Required<Omit<PeerOptions, 'tier' | 'hmacKey' | 'onMessage' | 'onError' | 'onEcho' | 'account' | 'symbols' | 'log'>> {
+export interface ResolvedPeerOptions extends Required<Omit<PeerOptions, 'tier' | 'hmacKey' | 'onMessage' | 'onReceive' | 'onError' | 'onEcho' | 'account' | 'symbols' | 'log'>> {
   tier: SignalTier | undefined;
   hmacKey: string | undefined;
   account: string | undefined;

@@ -86,7 +86,16 @@ describe('PeerClient on a TCP socket', () => {
 
   it('delivers Guardian messages exactly once, in order, through duplicates and gaps', async () => {
     const delivered: Envelope[] = [];
-    const c = client({ onMessage: (e) => delivered.push(e) });
+    // Receipt, then hand-off: each new message is seen on arrival (before the EA's own store)
+    // exactly once too, and never after its hand-off.
+    const events: string[] = [];
+    const c = client({
+      onReceive: (e) => events.push(`receive ${e.header.seq}`),
+      onMessage: (e) => {
+        events.push(`deliver ${e.header.seq}`);
+        delivered.push(e);
+      },
+    });
     await waitUntil(() => guardian.connectedPaths('ea-1').includes('socket'), 3000, 'the greeting');
     const cmd = (i: number) => ({ command: 'PING' as const, reason: `r${i}` });
     guardian.send('ea-1', 'COMMAND', cmd(1));
@@ -100,6 +109,10 @@ describe('PeerClient on a TCP socket', () => {
     await waitUntil(() => guardian.peerAcked('ea-1') === 4, 3000, 'ACK 4');
     expect(delivered.map((e) => e.header.seq)).toEqual([1, 2, 3, 4]);
     expect(delivered.map((e) => (e.payload as { reason: string }).reason)).toEqual(['r1', 'r2', 'r3', 'r4']);
+    for (const seq of [1, 2, 3, 4]) {
+      expect(events.filter((x) => x === `receive ${seq}`)).toHaveLength(1);
+      expect(events.indexOf(`receive ${seq}`)).toBeLessThan(events.indexOf(`deliver ${seq}`));
+    }
     const s = c.stats();
     expect(s.duplicates_dropped).toBe(3);
     expect(s.gaps_dropped).toBe(1);

@@ -61,6 +61,7 @@ export class PeerClient {
     this.opts = resolveOptions(options);
     this.inbox = new Inbox(() => this.state === 'running', (l) => this.opts.log(`${this.opts.node_id}: ${l}`));
     if (options.onMessage) this.inbox.handlers.add(options.onMessage);
+    this.inbox.onReceive = options.onReceive;
     this.identity = { node_id: this.opts.node_id, role: this.opts.role, hmac: hmacFn(this.opts.hmacKey), legacy: this.opts.legacy };
     this.faults = new PeerFaults({
       session: (p) => this.sessions.get(p),
