@@ -12,7 +12,7 @@ import {
   type DecodeResult,
   type HmacFn,
 } from './envelope';
-import { FrameDecoder, MAX_FRAME_BYTES, encodeFrame } from './framing';
+import { FRAME_HEADER_BYTES, FrameDecoder, MAX_FRAME_BYTES, encodeFrame } from './framing';
 import { MESSAGE_TYPE_LIST, SAMPLE_PAYLOADS, sampleEnvelope, sampleHeader } from './samples';
 import type { Header } from './types';
 
@@ -92,15 +92,25 @@ describe('encodeFramedMessage', () => {
     }
   });
 
-  it('returns an array of its own (not a view of a shared buffer)', () => {
-    const { header, payload } = sampleEnvelope('SIGNAL');
-    const a = encodeFramedMessage(header, payload);
-    const copy = a.slice();
-    const b = encodeFramedMessage(sampleHeader('SIGNAL', 43), payload);
-    expect(a.byteOffset).toBe(0);
-    expect(a.buffer.byteLength).toBe(a.length);
-    expect(a).toEqual(copy); // encoding b did not overwrite a
-    expect(b).not.toEqual(a);
+  it('never overwrites an earlier message, across many slabs (views carved from a shared slab)', () => {
+    const { payload } = sampleEnvelope('SIGNAL');
+    const made: { frame: Uint8Array; copy: Uint8Array }[] = [];
+    for (let seq = 1; seq <= 1000; seq++) { // about 300 KB: several 64 KiB slabs
+      const frame = encodeFramedMessage(sampleHeader('SIGNAL', seq), payload);
+      made.push({ frame, copy: frame.slice() });
+    }
+    for (const { frame, copy } of made) expect(frame).toEqual(copy);
+    expect(new Set(made.map((m) => m.frame.buffer)).size).toBeGreaterThan(1);
+    const last = made.at(-1)!.frame;
+    const d = decodeMessage(last.subarray(FRAME_HEADER_BYTES));
+    expect(d.ok && d.envelope.header.seq).toBe(1000);
+  });
+
+  it('gives a big message a buffer of its own (no slab kept alive for it)', () => {
+    const { header } = sampleEnvelope('SIGNAL');
+    const big = encodeFramedMessage(header, { note: 'x'.repeat(20_000) });
+    expect(big.byteOffset).toBe(0);
+    expect(big.buffer.byteLength).toBe(big.length);
   });
 });
 
