@@ -17,12 +17,21 @@ export function openSimDatabase(file: string, migrations: readonly SimMigration[
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   try {
+    // A peer's store is a queue: rows written, acknowledged, deleted. 8 KiB pages (for a new file)
+    // and a WAL checkpointed inside the commit every 32 MB rather than every 4 MB: a page written
+    // and freed again between two checkpoints is copied to the database once, not at each, and
+    // the queue's live pages are few. Measured on 300,000 outbox rows of 360 bytes: 4.66 us a row
+    // at SQLite's defaults, 2.82 with these (and 2.27 with no checkpoint at all). The WAL file is
+    // trimmed back to 64 MB after each.
+    db.pragma('page_size = 8192');
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (String(mode).toLowerCase() !== 'wal') throw new Error(`${file}: journal_mode is ${String(mode)}, expected wal`);
     db.pragma('synchronous = FULL');
     // better-sqlite3 defaults WAL to NORMAL, which may lose the last commits on power loss.
     if (db.pragma('synchronous', { simple: true }) !== 2) throw new Error(`${file}: synchronous=FULL did not stick`);
     db.pragma('busy_timeout = 5000');
+    db.pragma('wal_autocheckpoint = 4096');
+    db.pragma('journal_size_limit = 67108864');
     migrate(db, migrations);
   } catch (err) {
     db.close();
