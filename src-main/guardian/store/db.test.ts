@@ -1,8 +1,7 @@
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { GroupCommit, integrityCheck, openDatabase, schemaVersion, StoreError, type Db } from '.';
 import { MIGRATIONS } from './migrations';
 
@@ -27,26 +26,6 @@ describe('store', () => {
     expect(schemaVersion(db)).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
     expect(MIGRATIONS.map((m) => m.version)).toEqual([...MIGRATIONS.map((m) => m.version)].sort((a, b) => a - b)); // read in order
     expect(integrityCheck(db)).toBe('ok');
-  });
-
-  it('makes a new file with 8 KiB pages, and opens an older 4 KiB file as it is, its rows intact', () => {
-    const made = openDatabase(fresh());
-    dbs.push(made);
-    expect(made.pragma('page_size', { simple: true })).toBe(8192);
-
-    // A file from before: 4 KiB pages, already in WAL, with a row in it.
-    const file = fresh();
-    mkdirSync(dirname(file), { recursive: true });
-    const old = new Database(file);
-    old.pragma('page_size = 4096');
-    old.pragma('journal_mode = WAL');
-    old.exec("CREATE TABLE kept (x TEXT); INSERT INTO kept VALUES ('from before')");
-    old.close();
-    const reopened = openDatabase(file);
-    dbs.push(reopened);
-    expect(reopened.pragma('page_size', { simple: true })).toBe(4096);
-    expect(reopened.prepare('SELECT x FROM kept').pluck().get()).toBe('from before');
-    expect(integrityCheck(reopened)).toBe('ok');
   });
 
   it('applies each migration once, and refuses a database from a newer Guardian', () => {
