@@ -10,10 +10,11 @@
 //   SEND_COMMAND        COMMAND to every EA, durably (router.send)
 // Breakers per path, signal tier, broker and store are fed from router and TRADE events. Failing
 // paths are repaired in the background by runbooks, and proved by shadow verification before
-// traffic returns. Mode, breakers, repairs and the tier survive a restart (table control_state).
+// traffic returns (the path desk, path-desk.ts). Mode, breakers, repairs and the tier survive a
+// restart (table control_state).
 import { join } from 'node:path';
 import type { PathName, SignalPayload, SignalTier } from '../../../src-shared/protocol';
-import { PATH_PRIORITY, SIGNAL_TIERS } from '../../../src-shared/protocol';
+import { SIGNAL_TIERS } from '../../../src-shared/protocol';
 import { DEFAULT_AGENT_CONFIG } from '../agents';
 import { BreakerBoard, classifyError, type BoardChange, type BreakerPosition } from '../breakers';
 import { monotonicShift_ms, systemClock, type Clock } from '../clock';
@@ -23,18 +24,13 @@ import { DEFAULT_GATE_POLICY } from '../gates';
 import { DisposableStore, Emitter, toDisposable, type Disposable } from '../lifecycle';
 import { MODE_SEVERITY, ModeManager, parsePolicy, type FailoverPolicy, type Mode, type ModeEffect } from '../modes';
 import { PulseSampler, type PulseSnapshot } from '../pulse';
-import {
-  initialRepairState, loadRunbooks, repairTransition, runbooksFor, shiftRepairState, successRate_pct,
-  type RepairActions, type RepairEffect, type RepairEvent, type RepairRun, type RepairState, type Runbook,
-} from '../repair';
+import { initialRepairState, loadRunbooks, shiftRepairState, successRate_pct, type Runbook } from '../repair';
 import type { Router, RouterEvent, SignalDecision } from '../router';
 import { ConstraintEngine, decide, type Decision } from './engine';
+import { PathDesk } from './path-desk';
 import { ControlStore } from './persistence';
 import { ConstraintRepository, type ConstraintRun } from './repository';
-import {
-  bestUsablePath, commScore, DEFAULT_SIGNAL_STALE_S, execScore, failingPaths, pathUsable, preferredPath, tierScore, tierUsable,
-  type BreakerLookup, type ScoreWhy,
-} from './scores';
+import { commScore, DEFAULT_SIGNAL_STALE_S, execScore, tierScore, tierUsable, type BreakerLookup, type ScoreWhy } from './scores';
 import { buildStatus, whyOf } from './status';
 import { ErrorBudget, judgePulse } from './error-budget';
 import { SEED_SLO_BUDGETS } from '../../../src-shared/contract';
@@ -138,8 +134,7 @@ class ControlPlaneImpl implements ControlPlane {
   private readonly incidents: IncidentSink | undefined;
   private readonly exec: ExecBudgets;
   private readonly staleS: Record<SignalTier, number>;
-  private readonly actions: Partial<Omit<RepairActions, 'reloadConfig'>>;
-  private repairState: RepairState;
+  private readonly desk: PathDesk;
   private last: PulseResult | null = null;
   private readonly events: ControlEvent[] = [];
   private readonly eventEmitter = new Emitter<ControlEvent>();
@@ -150,7 +145,6 @@ class ControlPlaneImpl implements ControlPlane {
   private operatorHold: { by: string; reason: string; untilDrained: boolean } | null = null;
   private readonly errorBudget = new ErrorBudget();
   private readonly previousPolicy: Router['signals']['policy'];
-  private readonly failingSince = new Map<PathName, number>();
   private readonly episodes: number[] = [];
   private readonly heldOutcomes = { held: 0, released: 0, expired: 0, refused: 0 };
   private lastExpire_ms = -Infinity;
@@ -161,8 +155,6 @@ class ControlPlaneImpl implements ControlPlane {
   private readonly unknownSince = new Map<string, number>();
   private readonly blindReported = new Set<string>();
   private readonly runsSample_ms: number;
-  private readonly repairEnabled: boolean;
-  private readonly repairAfter_ms: number;
   private readonly warmup_ms: number;
   private readonly started_ms: number;
 
@@ -173,10 +165,7 @@ class ControlPlaneImpl implements ControlPlane {
     this.incidents = o.incidents;
     this.exec = { ...DEFAULT_EXEC_BUDGETS, ...o.exec };
     this.staleS = { ...DEFAULT_SIGNAL_STALE_S, ...o.signal_stale_s };
-    this.actions = o.actions ?? {};
     this.runsSample_ms = (o.runs_sample_s ?? 60) * 1000;
-    this.repairEnabled = o.repair?.enabled ?? true;
-    this.repairAfter_ms = o.repair?.start_after_ms ?? 1000;
     this.warmup_ms = o.warmup_ms ?? 2000;
     this.started_ms = this.clock.now_ms();
     this.files = { ...defaultControlFiles(), ...o.files };
@@ -211,7 +200,6 @@ class ControlPlaneImpl implements ControlPlane {
       : new BreakerBoard({ clock: this.clock, policy: this.failover.breakers });
     let repair = saved.repair ? shiftRepairState(saved.repair.state, monotonicShift_ms(saved.repair.saved_at, this.clock)) : initialRepairState();
     repair = { ...repair, history: this.state.history(this.clock) };
-    this.repairState = repair;
     if (saved.signal_tier && SIGNAL_TIERS.includes(saved.signal_tier)) this.router.signals.activeTier = saved.signal_tier;
 
     this.pulse_ms = o.pulse?.pulse_ms ?? 250;
@@ -221,14 +209,17 @@ class ControlPlaneImpl implements ControlPlane {
     this.store.add(toDisposable(() => this.modeSub?.dispose()));
     this.store.add(this.breakers.onChange((c) => this.onBreakerChange(c)));
     this.store.add(this.router.events.on((e) => this.onRouterEvent(e)));
-    this.store.add(this.sampler.onPing((p) => {
-      if (this.repairState.runs.some((r) => r.target === p.path && r.verify)) this.repairApply({ type: 'PING', path: p.path, echoed: p.echoed, rtt_ms: p.rtt_ms });
-    }));
+    this.desk = this.store.add(new PathDesk({
+      router: this.router, clock: this.clock, breakers: this.breakers, sampler: this.sampler, name: this.name,
+      actions: o.actions ?? {}, repair: { enabled: o.repair?.enabled ?? true, start_after_ms: o.repair?.start_after_ms ?? 1000 },
+      modes: () => this.modeManager.state, runbooks: () => this.books, lastSnapshot: () => this.last?.snapshot,
+      emit: (e) => this.emit(e), changed: () => { this.dirty = true; }, persist: () => this.persist(),
+      recordRun: (run, ok) => this.state.recordRun(run, ok, this.clock), reloadConfig: () => this.reloadConfig(),
+    }, repair));
     this.store.add(this.sampler.onTrade((t) => this.onTrade(t.kind)));
 
-    // Runs a restart interrupted are not resumed (their actions may be half done): they are
-    // cancelled, and a path still failing gets a fresh run.
-    for (const run of [...this.repairState.runs]) this.repairApply({ type: 'CANCEL', run_id: run.id, reason: 'Guardian restarted' });
+    // Runs a restart interrupted are cancelled; a path still failing gets a fresh run.
+    this.desk.cancelInterrupted('Guardian restarted');
 
     this.previousPolicy = this.router.signals.policy;
     this.router.signals.policy = (signal, from) => this.entryDecision(signal) ?? this.previousPolicy?.(signal, from);
@@ -393,7 +384,7 @@ class ControlPlaneImpl implements ControlPlane {
     this.sampler.setExtra('log_chain_ok', chain === true ? 1 : chain === false ? 0 : null);
     while (this.episodes.length > 0 && this.episodes[0]! < now - HOUR_MS) this.episodes.shift();
     this.sampler.setExtra('degrade_episodes_1h', this.episodes.length);
-    this.sampler.setExtra('repair_success_pct', successRate_pct(this.repairState.history, now - 24 * HOUR_MS));
+    this.sampler.setExtra('repair_success_pct', successRate_pct(this.desk.state.history, now - 24 * HOUR_MS));
     return { now, snapshot: this.sampler.sample() };
   }
 
@@ -434,8 +425,7 @@ class ControlPlaneImpl implements ControlPlane {
     } else this.modeManager.tick();
     this.flushRelease();
     if (this.operatorHold?.untilDrained && snapshot.buffer.depth === 0) this.resumeEntries(this.operatorHold.by, 'the buffer is drained');
-    this.managePaths(snapshot);
-    this.observeRepairs(snapshot);
+    this.desk.pulse(snapshot);
     this.expireHeldIfDue(now);
     this.recordRuns(decision, snapshot);
     this.persist();
@@ -494,8 +484,8 @@ class ControlPlaneImpl implements ControlPlane {
         this.emit({ type: 'recover', text: `DEGRADED.${e.degradation} cleared: ${e.why.text}`, severity: 'info', why: whyRecord(e.why), data: { degradation: e.degradation } });
         return;
       case 'SWITCH_PATHS':
-        if (e.direction === 'failover') this.failoverAll();
-        else this.liftForces(null, 'every gate healthy for the dwell');
+        if (e.direction === 'failover') this.desk.failoverAll();
+        else this.desk.liftForces(null, 'every gate healthy for the dwell');
         return;
       case 'USE_SIGNAL_TIER':
         this.useTier(e.tier);
@@ -591,201 +581,6 @@ class ControlPlaneImpl implements ControlPlane {
       return { action: 'hold', reason: 'MODE_BLOCK', ttl_s: this.entryTtl_s };
     }
     return undefined;
-  }
-
-  // ---- paths: failover, repair, switch back ------------------------------------------------------
-
-  private pathsFailover(): boolean {
-    const s = this.modeManager.state;
-    return !!s.degradations.COMM || s.pin?.mode === 'DEGRADED.COMM';
-  }
-
-  private forceOnto(peer: string, path: PathName, why: string): void {
-    const live = this.router.peers.get(peer);
-    if (!live || (live.forcedPath === path && live.forcedBy === this.name)) return;
-    const r = this.router.forcePath(peer, path, this.name);
-    if (r.ok) this.emit({ type: 'path_switch', text: `${peer} held on ${path}: ${why}`, severity: 'warning', data: { peer, path, forced: true } });
-  }
-
-  /** SWITCH_PATHS failover: every EA whose preferred path is failing is held on its best healthy path. */
-  private failoverAll(): void {
-    const snap = this.last?.snapshot;
-    if (!snap) return;
-    for (const p of snap.peers) {
-      if (p.role !== 'EA' || (p.forced_path && p.forced_by !== this.name)) continue;
-      const preferred = preferredPath(p);
-      const failing = failingPaths(p, this.lookup);
-      if (!preferred || !failing.includes(preferred)) continue;
-      const best = bestUsablePath(p, this.lookup);
-      if (best && best !== p.forced_path) this.forceOnto(p.node_id, best, `${preferred} failing`);
-    }
-  }
-
-  /** Lifts the control plane's own forces (all, or those away from `path`); the router then switches back with its hysteresis. */
-  private liftForces(path: PathName | null, why: string): void {
-    for (const peer of this.router.peers.values()) {
-      if (!peer.forcedPath || peer.forcedBy !== this.name) continue;
-      if (path !== null) {
-        const snap = this.last?.snapshot.peers.find((p) => p.node_id === peer.node_id);
-        if (!snap || preferredPath(snap) !== path || !pathUsable(snap, path, this.lookup)) continue;
-      }
-      const from = peer.forcedPath;
-      this.router.forcePath(peer.node_id, null, this.name);
-      this.emit({ type: 'path_switch', text: `${peer.node_id}: hold on ${from} lifted (${why}); traffic may return to ${path ?? 'its preferred path'}`, severity: 'info', data: { peer: peer.node_id, from, path } });
-    }
-  }
-
-  /** Each pulse: keep EAs off failing paths while failed over, and start repairs of failing paths. */
-  private managePaths(snap: PulseSnapshot): void {
-    const now = snap.now_ms;
-    const failover = this.pathsFailover();
-    const failingNow = new Set<PathName>();
-    for (const p of snap.peers) {
-      if (p.role !== 'EA') continue;
-      const failing = failingPaths(p, this.lookup);
-      const alive = p.paths.some((x) => x.up);
-      if (alive) for (const f of failing) failingNow.add(f);
-      const ours = !!p.forced_path && p.forced_by === this.name;
-      const operator = !!p.forced_path && !ours;
-      if (operator) continue;
-      const preferred = preferredPath(p);
-      // Traffic held off the preferred path returns only once a repair has proved it, even when
-      // it came back by itself: it needs its run (restart, wait, shadow verification, switch back).
-      if (ours && preferred && p.forced_path !== preferred) failingNow.add(preferred);
-      if (failover && preferred && failing.includes(preferred)) {
-        const best = bestUsablePath(p, this.lookup);
-        if (best && best !== p.forced_path) this.forceOnto(p.node_id, best, `${preferred} failing`);
-      } else if (ours && p.forced_path && !pathUsable(p, p.forced_path, this.lookup)) {
-        const best = bestUsablePath(p, this.lookup);
-        if (best && best !== p.forced_path) this.forceOnto(p.node_id, best, `${p.forced_path} failing too`);
-      }
-    }
-    for (const path of PATH_PRIORITY) {
-      if (!failingNow.has(path)) {
-        this.failingSince.delete(path);
-        continue;
-      }
-      const since = this.failingSince.get(path) ?? now;
-      this.failingSince.set(path, since);
-      if (this.repairEnabled && now - since >= this.repairAfter_ms) this.maybeRepair(path, now);
-    }
-  }
-
-  private maybeRepair(path: PathName, now: number): void {
-    if (this.repairState.runs.some((r) => r.target === path)) return;
-    const cooling = (b: Runbook) => this.repairState.history.some((h) => h.runbook === b.id && h.target === path && !h.ok && now - h.ended_ms < (b.cooldown_s ?? 0) * 1000);
-    const book = runbooksFor(this.books, path).find((b) => !cooling(b));
-    if (!book) return;
-    this.repairApply({ type: 'START', runbook: book, target: path, why: `${path} failing (probe quorum, down, or breaker open)` });
-  }
-
-  private observeRepairs(snap: PulseSnapshot): void {
-    if (this.repairState.runs.length === 0) return;
-    const up: Partial<Record<PathName, boolean>> = {};
-    let spoolAge: number | null = null;
-    for (const p of snap.peers) {
-      if (p.role !== 'EA') continue;
-      for (const x of p.paths) {
-        if (x.up) up[x.path] = true;
-        if (x.path === 'spool' && x.up && x.last_heard_ms_ago !== null) spoolAge = spoolAge === null ? x.last_heard_ms_ago : Math.min(spoolAge, x.last_heard_ms_ago);
-      }
-    }
-    this.repairApply({ type: 'OBSERVE', up });
-    // The spool has no echo: its heartbeat file's freshness is its loop-around probe, once a pulse.
-    if (this.repairState.runs.some((r) => r.target === 'spool' && r.verify)) {
-      this.repairApply({ type: 'PING', path: 'spool', echoed: !!up.spool, rtt_ms: spoolAge });
-    }
-  }
-
-  private repairApply(event: RepairEvent): void {
-    const [next, effects] = repairTransition(this.repairState, event, this.clock.now_ms());
-    this.repairState = next;
-    if (effects.length > 0) this.dirty = true;
-    for (const e of effects) this.onRepairEffect(e);
-  }
-
-  private onRepairEffect(e: RepairEffect): void {
-    switch (e.type) {
-      case 'STARTED':
-        this.emit({
-          type: 'repair', text: `repair ${e.run.id}: ${e.run.title} (${e.run.target ?? 'configuration'}) started; estimate to recover ${e.estimate_s === null ? 'unknown' : `${e.estimate_s} s`}`,
-          severity: 'warning', data: { run_id: e.run.id, runbook: e.run.runbook, target: e.run.target, estimate_s: e.estimate_s, why: e.run.why },
-        });
-        return;
-      case 'STEP': {
-        const step = e.run.steps[e.index];
-        this.emit({
-          type: 'runbook_step', text: `repair ${e.run.id} step ${e.index + 1}/${e.run.steps.length} ${step?.name ?? ''}: ${e.state}${e.detail ? ` (${e.detail})` : ''}`,
-          severity: e.state === 'failed' ? 'warning' : 'info', data: { run_id: e.run.id, runbook: e.run.runbook, step: e.index + 1, of: e.run.steps.length, name: step?.name, state: e.state },
-        });
-        return;
-      }
-      case 'VERIFY':
-        this.emit({
-          type: 'verify', text: `shadow verification of ${e.run.target ?? '?'} ${e.passed ? 'passed' : 'failed'} (${e.run.verify?.good ?? 0}/${e.run.verify?.needed ?? 0} loop-around pings)`,
-          severity: e.passed ? 'info' : 'warning', data: { run_id: e.run.id, passed: e.passed, target: e.run.target },
-        });
-        return;
-      case 'FINISHED':
-        try {
-          this.state.recordRun(e.run, e.ok, this.clock);
-        } catch {
-          // the history is for estimates; the repair itself stands
-        }
-        this.emit({
-          type: 'repair', text: `repair ${e.run.id}: ${e.run.title} ${e.ok ? 'succeeded' : e.run.state === 'cancelled' ? 'cancelled' : 'failed'} after ${Math.round(e.duration_ms / 100) / 10} s${e.ok ? '' : `: ${e.run.detail ?? ''}`}`,
-          severity: e.ok ? 'info' : 'warning', data: { run_id: e.run.id, runbook: e.run.runbook, target: e.run.target, ok: e.ok, duration_ms: e.duration_ms },
-        });
-        return;
-      case 'SWITCH_BACK':
-        this.switchBack(e.path);
-        return;
-      case 'RUN_ACTION':
-        this.runAction(e);
-        return;
-      case 'REFUSED':
-        return;
-    }
-  }
-
-  /** The repaired path is proved: its breaker closes and the control plane's hold away from it is lifted. */
-  private switchBack(path: PathName): void {
-    const dep = `path:${path}`;
-    const b = this.breakers.get(dep);
-    if (b.state === 'OPEN' && !b.halted) this.breakers.clear(dep, this.name, 'repair proved by shadow verification');
-    if (this.breakers.get(dep).state === 'HALF_OPEN' && this.breakers.acquire(dep)) this.breakers.success(dep);
-    this.liftForces(path, 'repair proved by shadow verification');
-  }
-
-  private runAction(e: Extract<RepairEffect, { type: 'RUN_ACTION' }>): void {
-    const done = (ok: boolean, detail: string) => {
-      if (this.disposed) return;
-      this.repairApply({ type: 'ACTION_DONE', run_id: e.run_id, ok, detail });
-      this.persist();
-    };
-    let work: Promise<string>;
-    const a = this.actions;
-    const missing = (what: string) => Promise.reject(new Error(`${what} is not available in this Guardian`));
-    switch (e.action) {
-      case 'restart_listener':
-        work = e.target && a.restartListener ? a.restartListener(e.target) : missing('restarting a listener');
-        break;
-      case 'rotate_port':
-        work = e.target && a.rotatePort ? a.rotatePort(e.target, Number(e.params.port_offset ?? 1)) : missing('rotating a port');
-        break;
-      case 'recreate_pipe':
-        work = a.recreatePipe ? a.recreatePipe() : missing('recreating the pipe');
-        break;
-      case 'clear_spool':
-        work = a.clearSpool ? a.clearSpool() : missing('clearing the spool');
-        break;
-      case 'reload_config': {
-        const r = this.reloadConfig();
-        work = r.ok ? Promise.resolve(r.detail) : Promise.reject(new Error(r.detail));
-        break;
-      }
-    }
-    work.then((detail) => done(true, detail), (err: unknown) => done(false, err instanceof Error ? err.message : String(err)));
   }
 
   // ---- breakers --------------------------------------------------------------------------------
@@ -931,7 +726,7 @@ class ControlPlaneImpl implements ControlPlane {
     const state = {
       modes: this.modeManager.snapshot(),
       breakers: this.breakers.snapshot(),
-      repair: { state: this.repairState, saved_at: { now_ms: this.clock.now_ms(), wall_ms: this.clock.wall_ms() } },
+      repair: { state: this.desk.state, saved_at: { now_ms: this.clock.now_ms(), wall_ms: this.clock.wall_ms() } },
       signal_tier: this.router.signals.activeTier,
     };
     const wall_ms = this.clock.wall_ms();
@@ -1021,32 +816,11 @@ class ControlPlaneImpl implements ControlPlane {
   }
 
   runRunbook(id: string, target: PathName | null, by: string, reason: string): { ok: true; run_id: string } | { ok: false; error: string } {
-    const book = this.books.find((b) => b.id === id);
-    if (!book) return { ok: false, error: `no runbook ${id}` };
-    if (!book.triggers.includes('operator')) return { ok: false, error: `runbook ${id} is not for operators` };
-    if (target !== null && !(book.paths ?? []).includes(target)) return { ok: false, error: `runbook ${id} does not repair ${target}` };
-    const before = this.repairState.next_id;
-    this.repairApply({ type: 'START', runbook: book, target, why: `requested by ${by}: ${reason}` });
-    this.persist();
-    if (this.repairState.next_id === before) return { ok: false, error: `a repair of ${target ?? id} is already running` };
-    return { ok: true, run_id: `repair-${before}` };
+    return this.desk.runRunbook(id, target, by, reason);
   }
 
   repairs(): RepairStatus[] {
-    const now = this.clock.now_ms();
-    const shift = this.clock.wall_ms() - now;
-    return this.repairState.runs.map((r: RepairRun) => {
-      const book = this.books.find((b) => b.id === r.runbook);
-      const ok = this.repairState.history.filter((h) => h.runbook === r.runbook && h.ok).slice(-20).map((h) => h.duration_ms).sort((a, b) => a - b);
-      const median = ok.length === 0 ? null : ok.length % 2 ? ok[(ok.length - 1) / 2]! : (ok[ok.length / 2 - 1]! + ok[ok.length / 2]!) / 2;
-      const estimate = median !== null ? median / 1000 : (book?.expected_s ?? null);
-      return {
-        id: r.id, runbook: r.runbook, title: r.title, target: r.target, state: r.state, step: Math.min(r.step + 1, r.steps.length), of: r.steps.length,
-        step_name: r.steps[r.step]?.name ?? '', verify: r.verify ? { good: r.verify.good, needed: r.verify.needed } : null,
-        estimate_to_recover_s: estimate === null ? null : Math.max(0, Math.round((estimate - (now - r.started_ms) / 1000) * 10) / 10),
-        started: new Date(r.started_ms + shift).toISOString(), why: r.why,
-      };
-    });
+    return this.desk.repairs();
   }
 
   reloadConfig(): { ok: boolean; detail: string } {
