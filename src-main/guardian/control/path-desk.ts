@@ -291,7 +291,6 @@ export class PathDesk implements Disposable {
     });
   }
 
-
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
