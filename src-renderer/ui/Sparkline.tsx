@@ -85,11 +85,12 @@ export function Sparkline({ series, label, width, height, reference, domain, dig
   const g = useMemo(() => sparkGeometry(values, width, height, [lo, hi], reference), [values, width, height, lo, hi, reference]);
   return (
     <div className={className ? `sparkline ${className}` : 'sparkline'} title={tip} style={{ width, height }}>
-      <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} aria-hidden="true" focusable="false">
+      {/* Drawn at width x height, but it may be squeezed narrower by its row: stretched, with strokes that keep their width. */}
+      <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" aria-hidden="true" focusable="false">
         {g.reference_y !== null && (
-          <line x1={MARGIN.left} x2={width - MARGIN.right} y1={g.reference_y} y2={g.reference_y} stroke="var(--muted)" strokeDasharray="2 3" />
+          <line x1={MARGIN.left} x2={width - MARGIN.right} y1={g.reference_y} y2={g.reference_y} stroke="var(--muted)" strokeDasharray="2 3" vectorEffect="non-scaling-stroke" />
         )}
-        {g.line && <path d={g.line} fill="none" stroke="currentColor" strokeWidth={1.25} strokeLinejoin="round" />}
+        {g.line && <path d={g.line} fill="none" stroke="currentColor" strokeWidth={1.25} strokeLinejoin="round" vectorEffect="non-scaling-stroke" />}
       </svg>
     </div>
   );

@@ -80,5 +80,9 @@ describe('GateCard', () => {
     }} spark={false} />);
     expect(screen.getByText('closed_trades 35 >= 20 and profit_factor 0.9 < 1')).toBeTruthy();
     expect(screen.queryByText('/ —')).toBeNull();
+    // Laid out on two lines (id, then explanation): side by side, a 300 px card cut the id to "profi".
+    const row = screen.getByText('profit_factor_floor').closest('li')!;
+    expect(row.classList.contains('compound')).toBe(true);
+    expect(screen.getByText('profit_factor_floor').className).toBe('fc-name');
   });
 });

@@ -46,8 +46,10 @@ export function GateCard({ name, score, detail, spark = true }: GateCardProps) {
       {failing.length > 0 ? (
         <ul className="gate-failing" aria-label="Failing constraints">
           {failing.map((c) => (
-            <li key={c.id} className={`sev-${c.severity}`} title={c.explanation}>
-              <span className="fc-id" title={`${c.id}: ${c.explanation}`}><Icon name={c.severity === 'critical' ? 'fail' : 'warn'} size={11} />{c.id}</span>
+            // A compound condition's explanation takes a line of its own under the id: beside it, the
+            // two squeezed each other to a few letters in a 300 px card.
+            <li key={c.id} className={`sev-${c.severity}${Number.isFinite(c.value) ? '' : ' compound'}`} title={c.explanation}>
+              <span className="fc-id" title={`${c.id}: ${c.explanation}`}><Icon name={c.severity === 'critical' ? 'fail' : 'warn'} size={11} /><span className="fc-name">{c.id}</span></span>
               {Number.isFinite(c.value) ? (
                 <span className="fc-val">
                   <Num value={c.value} unit={c.unit ?? ''} label={c.explanation} budget={c.limit} budgetWord="limit" />

@@ -28,15 +28,17 @@ export function SloStrip() {
         const tone = budgetTone(t.value, t.budget);
         return (
           <div key={t.series} className={`slo-tile tone-${tone}`}>
-            <div className="slo-head">
-              <span className="slo-title">{t.title}</span>
-              <StateTag tone={tone} word={WORD[tone]} title={tone === 'fail' ? 'Over budget' : tone === 'watch' ? 'Within 20% of the budget' : 'Within budget'} />
-            </div>
+            {/* The state word sits by the budget it is judged against, so that the title keeps the
+                tile's whole width (beside the word it was cut to "Bridge RTT p..." at 1280 px). */}
+            <div className="slo-title" title={t.label}>{t.title}</div>
             <div className="slo-body">
               <Num className="slo-value" value={t.value} unit={t.unit} digits={t.digits} label={t.label} budget={t.budget} />
               <Sparkline series={t.series} label={t.title} width={130} height={30} reference={t.budget ?? undefined} digits={t.digits} className={`tone-${tone}`} />
             </div>
-            <div className="slo-budget dim">budget <Num value={t.budget} unit={t.unit} label={`${t.title} budget`} /></div>
+            <div className="slo-foot">
+              <span className="slo-budget dim">budget <Num value={t.budget} unit={t.unit} label={`${t.title} budget`} /></span>
+              <StateTag tone={tone} word={WORD[tone]} title={tone === 'fail' ? 'Over budget' : tone === 'watch' ? 'Within 20% of the budget' : 'Within budget'} />
+            </div>
           </div>
         );
       })}
