@@ -314,6 +314,72 @@ export async function benchLatency(duration_ms = 10_000, rate_per_s = 1000, data
   }
 }
 
+/** An operator's control through the console API of the rig's Guardian. */
+async function control(r: Rig, name: string, body: object): Promise<void> {
+  const api = r.guardian.api;
+  if (!api) throw new Error('guardian printed no console URL');
+  const res = await fetch(`${api.origin}/api/controls/${name}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${api.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${name}: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * Intake while the desk holds new entries: every signal stored and acknowledged, held, and past
+ * its time to live (30 s) expired and its service told, for `duration_ms` at full rate. The last
+ * 10 s run with expiry beside intake; a figure there much below the first 10 s' means the held
+ * signals' bookkeeping grows with how many are held (it read the whole table every second).
+ */
+export async function benchHold(duration_ms = 40_000): Promise<{ hold_intake_msgs_per_s_first_10s: number; hold_intake_msgs_per_s_last_10s: number; hold_expired: number; lost: number; duplicated: number; delivered: number }> {
+  const r = await rig(['socket'], 250, false, false);
+  let keep = false;
+  try {
+    await control(r, 'hold_new_entries', { reason: 'bench: intake while held' });
+    const sent: number[] = [];
+    const acked = () => r.sig.stats().acked_seq;
+    const t0 = performance.now();
+    const marks: { t_ms: number; acked: number }[] = [];
+    const timer = setInterval(() => {
+      marks.push({ t_ms: performance.now() - t0, acked: acked() });
+      if (process.env.BENCH_DEBUG && marks.length % 4 === 0) {
+        const x = r.sig.stats();
+        process.stderr.write(`hold ${Math.round((performance.now() - t0) / 1000)} s: acked ${x.acked_seq}, in flight ${x.in_flight}, resend timeouts ${x.resend_timeouts}, path ${x.active_path}, errors ${r.refused.size}\n`);
+      }
+    }, 250);
+    while (performance.now() - t0 < duration_ms) {
+      if (r.sig.unacked > 16_000) {
+        await new Promise((res) => setImmediate(res));
+        continue;
+      }
+      const batch: Promise<number>[] = [];
+      for (let k = 0; k < 500; k++) {
+        batch.push(r.sig.send('SIGNAL', signal()));
+        sent.push(nextId);
+      }
+      await Promise.all(batch);
+    }
+    clearInterval(timer);
+    const rate = (from_ms: number, to_ms: number) => {
+      const a = marks.find((m) => m.t_ms >= from_ms);
+      const b = [...marks].reverse().find((m) => m.t_ms <= to_ms);
+      return a && b && b.t_ms > a.t_ms ? Math.round(((b.acked - a.acked) * 1000) / (b.t_ms - a.t_ms)) : NaN;
+    };
+    if (process.env.BENCH_DEBUG) process.stderr.write(`hold: before resume: ${guardianSide(r.dir)}\n`);
+    // Whatever is still held goes out on resume; each signal ends delivered or expired, once.
+    await control(r, 'resume', { reason: 'bench: done' });
+    const settled = await until(() => r.tally.delivered + r.refused.size >= sent.length, 120_000, 'every signal delivered or expired').then(() => true, () => false);
+    const a = audit(sent, r.tally, r.refused);
+    keep = !settled || a.lost > 0;
+    if (!settled) process.stderr.write(`hold: NOT settled two minutes after the window: ${guardianSide(r.dir)}\n`);
+    return {
+      hold_intake_msgs_per_s_first_10s: rate(0, 10_000), hold_intake_msgs_per_s_last_10s: rate(duration_ms - 10_000, duration_ms),
+      hold_expired: a.refused, lost: a.lost, duplicated: a.duplicated, delivered: r.tally.delivered,
+    };
+  } finally {
+    await r.close(keep);
+  }
+}
+
 /** Socket cut -> first delivery on the next path, median of `cuts`. */
 export async function benchFailover(cuts = 10): Promise<{ failover_gap_ms: number; failover_gaps_ms: number[]; lost: number; duplicated: number; refused: number }> {
   const r = await rig(['socket', 'pipe'], 50, true);
@@ -354,4 +420,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (which === 'durable' || which === 'all') console.log(JSON.stringify(await benchDurable(Number(process.argv[3] ?? 10_000))));
   if (which === 'latency' || which === 'all') console.log(JSON.stringify(await benchLatency()));
   if (which === 'failover' || which === 'all') console.log(JSON.stringify(await benchFailover()));
+  if (which === 'hold' || which === 'all') console.log(JSON.stringify(await benchHold(Number(process.argv[3] ?? 40_000))));
 }

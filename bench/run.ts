@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { benchRawEcho, benchRawTcp, benchZmq } from './baselines';
 import { benchCodec } from './codec';
 import { benchDsl } from './dsl';
-import { benchDurable, benchFailover, benchLatency } from './durable';
+import { benchDurable, benchFailover, benchHold, benchLatency } from './durable';
 import { benchNative } from './native';
 import { benchPulse } from './pulse';
 import { benchFenceCost, benchTakeover } from './takeover';
@@ -58,6 +58,13 @@ await step('failover', async () => {
   const r = await benchFailover(10);
   tally(r);
   return { failover_gap_ms: r.failover_gap_ms, failover_gaps_ms: r.failover_gaps_ms, failover_lost: r.lost };
+});
+// Intake while the desk holds new entries at full rate, past the 30 s time to live: expiries (told
+// to the service, by design) are its own figure, not policy_refused, which is about the runs above.
+await step('hold', async () => {
+  const r = await benchHold(40_000);
+  tally({ lost: r.lost, duplicated: r.duplicated });
+  return { hold_intake_msgs_per_s_first_10s: r.hold_intake_msgs_per_s_first_10s, hold_intake_msgs_per_s_last_10s: r.hold_intake_msgs_per_s_last_10s, hold_expired: r.hold_expired, hold_released: r.delivered, hold_lost: r.lost };
 });
 await step('native', async () => ({ ...(await benchNative()) }) as Record<string, unknown>);
 await step('pulse', () => ({ ...benchPulse() }) as Record<string, unknown>);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GuardianStatus, Incident } from '../../src-shared/contract';
+import { HELD_SIGNALS_PAGE, type GuardianStatus, type HeldSignal, type Incident } from '../../src-shared/contract';
 import { FakeClient } from '../client';
 import { initialConnection } from '../client/connection';
 import { CHART_INTERVAL_MS, createGuardianStore } from './guardian';
@@ -94,5 +94,29 @@ describe('guardian store: incidents and audit', () => {
     store.getState().actions.addAudit({ ...entry, id: 'AUD-2' });
     store.getState().actions.addAudit(entry);
     expect(store.getState().audit.map((a) => a.id)).toEqual(['AUD-1', 'AUD-2']);
+  });
+});
+
+describe('guardian store: held signals', () => {
+  const held = (i: number, state: HeldSignal['state'] = 'held'): HeldSignal => ({
+    signal_id: `sig-${i}`, message_id: `m-${i}`, symbol: 'EURUSD', action: 'BUY', lots: 0.1, tier: 'primary', state,
+    reason_code: 'MODE_BLOCK', reason: 'held', received_ts: '2026-11-21T10:00:00Z', expires_ts: null,
+  });
+
+  it('keeps the newest page of signals told one by one, updating one in place', () => {
+    const store = createGuardianStore(initialConnection(0));
+    for (let i = 0; i < HELD_SIGNALS_PAGE + 50; i++) store.getState().actions.applyEvent({ type: 'signal', signal: held(i) }, 0);
+    store.getState().actions.applyEvent({ type: 'signal', signal: held(HELD_SIGNALS_PAGE + 49, 'expired') }, 0);
+    const list = store.getState().signals;
+    expect(list).toHaveLength(HELD_SIGNALS_PAGE);
+    expect(list[0]).toMatchObject({ signal_id: `sig-${HELD_SIGNALS_PAGE + 49}`, state: 'expired' });
+    expect(list.at(-1)!.signal_id).toBe('sig-50');
+  });
+
+  it('replaces the list with the page a storm of changes is sent as', () => {
+    const store = createGuardianStore(initialConnection(0));
+    store.getState().actions.applyEvent({ type: 'signal', signal: held(1) }, 0);
+    store.getState().actions.applyEvent({ type: 'signals', signals: [held(9, 'expired'), held(8)] }, 0);
+    expect(store.getState().signals.map((s) => [s.signal_id, s.state])).toEqual([['sig-9', 'expired'], ['sig-8', 'held']]);
   });
 });

@@ -2,7 +2,7 @@
 // other records, and the connection state. The client's events flow in through `apply`.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
-  SEED_SLO_BUDGETS,
+  HELD_SIGNALS_PAGE, SEED_SLO_BUDGETS,
   type Advice, type AuditEntry, type DeadLetter, type GuardianStatus, type HeldSignal, type Incident, type MetricsRecent, type SloBudgets,
   type StreamEvent,
 } from '../../src-shared/contract';
@@ -80,7 +80,9 @@ export function createGuardianStore(initialConnection: ConnectionInfo): Guardian
           case 'incident': return actions.upsertIncident(event.incident);
           case 'audit': return actions.addAudit(event.entry);
           case 'advice': return actions.upsertAdvice(event.advice);
-          case 'signal': return set((s) => ({ signals: upsertBy(s.signals, event.signal, 'signal_id') }));
+          // Newest first, a page's worth: the server sends a storm of changes as one page (`signals`).
+          case 'signal': return set((s) => ({ signals: upsertBy(s.signals, event.signal, 'signal_id').slice(0, HELD_SIGNALS_PAGE) }));
+          case 'signals': return actions.setSignals(event.signals);
           case 'dead_letter': return set((s) => ({ dead_letters: [event.dead_letter, ...s.dead_letters].slice(0, MAX_AUDIT) }));
           case 'hello': return;
         }

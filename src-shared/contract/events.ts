@@ -26,6 +26,12 @@ export type StreamEvent =
   | { type: 'audit'; entry: AuditEntry }
   | { type: 'advice'; advice: Advice }
   | { type: 'signal'; signal: HeldSignal }
+  /**
+   * The newest held signals, a whole page, newest first: sent instead of one `signal` each when
+   * more changed in one pulse than are worth sending one by one (a hold at full rate holds and
+   * expires tens of thousands a second). Replaces the list.
+   */
+  | { type: 'signals'; signals: HeldSignal[] }
   | { type: 'dead_letter'; dead_letter: DeadLetter };
 
 export type StreamEventType = StreamEvent['type'];
@@ -38,6 +44,7 @@ const PAYLOAD_KEY: Record<StreamEventType, string | null> = {
   audit: 'entry',
   advice: 'advice',
   signal: 'signal',
+  signals: 'signals',
   dead_letter: 'dead_letter',
 };
 

@@ -5,6 +5,9 @@ import type { ReasonCode, SignalAction } from '../protocol/types';
 
 export type HeldState = 'held' | 'blocked' | 'expired' | 'released';
 
+/** The held signals a console keeps: the newest, as many as one page of `signalsHeld` gives by default. */
+export const HELD_SIGNALS_PAGE = 200;
+
 export interface HeldSignal {
   signal_id: string;
   message_id: string;

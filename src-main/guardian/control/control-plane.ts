@@ -33,6 +33,7 @@ import { ConstraintRepository, type ConstraintRun } from './repository';
 import { commScore, DEFAULT_SIGNAL_STALE_S, execScore, tierScore, tierUsable, type BreakerLookup, type ScoreWhy } from './scores';
 import { buildStatus, whyOf } from './status';
 import { ErrorBudget, judgePulse } from './error-budget';
+import { HeldEventThrottle, heldSummaryText } from './held-events';
 import { SEED_SLO_BUDGETS } from '../../../src-shared/contract';
 import {
   DEFAULT_EXEC_BUDGETS, type ControlEvent, type ControlEventType, type ControlPlaneOptions, type ControlStatus, type ExecBudgets,
@@ -147,6 +148,7 @@ class ControlPlaneImpl implements ControlPlane {
   private readonly previousPolicy: Router['signals']['policy'];
   private readonly episodes: number[] = [];
   private readonly heldOutcomes = { held: 0, released: 0, expired: 0, refused: 0 };
+  private readonly heldEvents = new HeldEventThrottle();
   private lastExpire_ms = -Infinity;
   private releaseDue = false;
   private readonly lastStatus = new Map<string, string>();
@@ -427,6 +429,7 @@ class ControlPlaneImpl implements ControlPlane {
     if (this.operatorHold?.untilDrained && snapshot.buffer.depth === 0) this.resumeEntries(this.operatorHold.by, 'the buffer is drained');
     this.desk.pulse(snapshot);
     this.expireHeldIfDue(now);
+    this.tellHeldCounted(now);
     this.recordRuns(decision, snapshot);
     this.persist();
     return result;
@@ -611,11 +614,11 @@ class ControlPlaneImpl implements ControlPlane {
         this.emit({ type: 'path_switch', text: `${e.peer}: ${e.from ?? 'none'} -> ${e.to ?? 'none'} (${e.reason})`, severity: e.to === null ? 'critical' : 'info', data: { peer: e.peer, from: e.from, to: e.to, reason: e.reason } });
         return;
       case 'signal_held':
-        if (e.reason === 'MODE_BLOCK') this.emit({ type: 'held_signal', text: `signal ${e.signal_id} held: ${e.reason}`, severity: 'info', data: { message_id: e.message_id, signal_id: e.signal_id, outcome: 'held' } });
+        if (e.reason === 'MODE_BLOCK' && this.heldEvents.admit('held', this.clock.now_ms())) this.emit({ type: 'held_signal', text: `signal ${e.signal_id} held: ${e.reason}`, severity: 'info', data: { message_id: e.message_id, signal_id: e.signal_id, outcome: 'held' } });
         return;
       case 'signal_expired':
         this.heldOutcomes.expired++;
-        this.emit({ type: 'held_signal', text: `held signal ${e.message_id} expired (${e.reason})`, severity: 'info', data: { message_id: e.message_id, outcome: 'expired', reason: e.reason } });
+        if (this.heldEvents.admit('expired', this.clock.now_ms())) this.emit({ type: 'held_signal', text: `held signal ${e.message_id} expired (${e.reason})`, severity: 'info', data: { message_id: e.message_id, outcome: 'expired', reason: e.reason } });
         return;
       case 'backpressure':
         this.emit(e.on
@@ -623,7 +626,7 @@ class ControlPlaneImpl implements ControlPlane {
           : { type: 'note', text: `intake resumed: ${e.ea || 'the EA'} is ${e.backlog} messages behind`, severity: 'info', data: { ea: e.ea, backlog: e.backlog } });
         return;
       case 'signal_refused':
-        if (e.reason === 'MODE_BLOCK') this.emit({ type: 'held_signal', text: `signal ${e.signal_id} refused: ${e.detail}`, severity: 'info', data: { signal_id: e.signal_id, outcome: 'refused' } });
+        if (e.reason === 'MODE_BLOCK' && this.heldEvents.admit('refused', this.clock.now_ms())) this.emit({ type: 'held_signal', text: `signal ${e.signal_id} refused: ${e.detail}`, severity: 'info', data: { signal_id: e.signal_id, outcome: 'refused' } });
         return;
       default:
         return;
@@ -670,10 +673,16 @@ class ControlPlaneImpl implements ControlPlane {
     if (now - this.lastExpire_ms < 1000) return;
     this.lastExpire_ms = now;
     try {
-      if (this.router.heldCount() > 0) this.router.expireHeld();
+      this.router.expireHeld(); // reads only the rows due: no count first
     } catch {
       // the store's trouble shows in db_ok
     }
+  }
+
+  /** Held signals counted rather than told one by one (a storm): one event for them a second. */
+  private tellHeldCounted(now: number): void {
+    const c = this.heldEvents.summary(now);
+    if (c) this.emit({ type: 'held_signal', text: heldSummaryText(c, (now - c.since_ms) / 1000), severity: 'info', data: { counted: { held: c.held, expired: c.expired, refused: c.refused } } });
   }
 
   private recordRuns(decision: Decision, snap: PulseSnapshot): void {
@@ -757,7 +766,8 @@ class ControlPlaneImpl implements ControlPlane {
     const wall = this.clock.wall_ms();
     const event: ControlEvent = { ts: new Date(wall).toISOString(), ts_ms: wall, mode: this.modeManager.mode, ...e };
     this.events.push(event);
-    if (this.events.length > 1000) this.events.splice(0, this.events.length - 1000);
+    // The last 1,000 at least, trimmed a thousand at a time: a splice per event moved 1,000 entries each.
+    if (this.events.length > 2000) this.events.splice(0, this.events.length - 1000);
     try {
       this.incidents?.record(event);
     } catch {

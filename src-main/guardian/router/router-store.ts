@@ -37,6 +37,14 @@ export interface HeldRow {
   payload: string;
   reason: string;
   expires_ms: number | null;
+  /** Refused on arrival: stored settled, never open. */
+  refused?: true;
+}
+/** An open held signal due to expire: what its expiry needs, not its payload. */
+export interface DueHeldRow {
+  message_id: string;
+  origin_stream: string;
+  reason: string;
 }
 export interface EventRow {
   type: string;
@@ -63,6 +71,8 @@ export class Batch {
   readonly frames = new Map<Peer, OutboundFrame[]>();
   /** Messages to announce to the control plane once stored. */
   readonly messages: { peer: Peer; path: PathName; env: Envelope }[] = [];
+  /** Open held signals this batch's writes opened less those they settled (set when written). */
+  openHeldDelta = 0;
   /** Work to do once the batch is stored (or failed). */
   readonly after: ((err?: Error) => void)[] = [];
   get empty(): boolean {
@@ -90,9 +100,14 @@ export class RouterStore {
         ON CONFLICT (node_id) DO UPDATE SET role = excluded.role, tier = excluded.tier, legacy = excluded.legacy, last_seen_ms = excluded.last_seen_ms`),
       peers: db.prepare('SELECT node_id, role, tier, legacy FROM peers'),
       insDead: db.prepare('INSERT INTO dead_letters (ts_ms, peer, path, reason, detail, message_id, raw) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      insHeld: db.prepare('INSERT OR IGNORE INTO held_signals (message_id, origin_stream, origin_seq, payload, reason, held_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      heldOutcome: db.prepare('UPDATE held_signals SET state = ?, outcome_ms = ? WHERE message_id = ?'),
+      insHeld: db.prepare('INSERT OR IGNORE INTO held_signals (message_id, origin_stream, origin_seq, payload, reason, held_ms, expires_ms, state, outcome_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      // Only an open one settles (once): its `changes` keep the router's count of open ones exact.
+      heldOutcome: db.prepare("UPDATE held_signals SET state = ?, outcome_ms = ? WHERE message_id = ? AND state = 'held'"),
+      // The open ones only, through the partial index held_signals_open (migration 7).
       heldOpen: db.prepare("SELECT message_id, origin_stream, origin_seq, payload, reason, held_ms, expires_ms FROM held_signals WHERE state = 'held' ORDER BY held_ms"),
+      heldDue: db.prepare("SELECT message_id, origin_stream, reason FROM held_signals WHERE state = 'held' AND expires_ms < ? ORDER BY expires_ms LIMIT ?"),
+      heldFor: db.prepare("SELECT message_id, origin_stream, reason FROM held_signals WHERE state = 'held' AND reason = ?"),
+      pruneHeld: db.prepare("DELETE FROM held_signals WHERE held_ms < ? AND state <> 'held'"),
       insEvent: db.prepare('INSERT INTO router_events (ts_ms, type, peer, path, detail) VALUES (?, ?, ?, ?, ?)'),
       createdAt: db.prepare('SELECT created_ms FROM outbox WHERE peer = ? AND seq = ?').pluck(),
       heldCount: db.prepare("SELECT COUNT(*) FROM held_signals WHERE state = 'held'").pluck(),
@@ -125,6 +140,18 @@ export class RouterStore {
   openHeld(): (HeldRow & { held_ms: number })[] {
     return this.q.heldOpen.all() as (HeldRow & { held_ms: number })[];
   }
+  /** Open held signals whose time to live ended before `now_ms`, the oldest first, at most `limit`. */
+  dueHeld(now_ms: number, limit: number): DueHeldRow[] {
+    return this.q.heldDue.all(now_ms, limit) as DueHeldRow[];
+  }
+  /** Open held signals held for `reason`. */
+  heldFor(reason: string): DueHeldRow[] {
+    return this.q.heldFor.all(reason) as DueHeldRow[];
+  }
+  /**
+   * Acknowledged outbox rows and old inbox rows go; so do held signals settled (released, expired,
+   * refused) and held before the inbox's cut-off. An open one stays, however old, until its outcome.
+   */
   prune(peers: { node_id: string; acked: number; next: number }[], outboxBefore_ms: number, inboxBefore_ms: number): void {
     this.db.transaction(() => {
       for (const p of peers) {
@@ -132,11 +159,13 @@ export class RouterStore {
         this.q.pruneOutbox.run(p.node_id, p.acked, outboxBefore_ms);
       }
       this.q.pruneInbox.run(inboxBefore_ms);
+      this.q.pruneHeld.run(inboxBefore_ms);
     })();
   }
   createdAt(peer: string, seq: number): number | null {
     return (this.q.createdAt.get(peer, seq) as number | undefined) ?? null;
   }
+  /** Counts the open ones (through their index): at the start; the router counts on from there. */
   heldCount(): number {
     return this.q.heldCount.get() as number;
   }
@@ -144,7 +173,8 @@ export class RouterStore {
     return this.q.deadCount.get() as number;
   }
 
-  writeBatch(b: Batch, now_ms: number): void {
+  /** Stores a batch (inside the caller's transaction); returns how many open held signals it added, net. */
+  writeBatch(b: Batch, now_ms: number): number {
     const q = this.q;
     // Outbox rows go in by 64 at a time: one statement call per 64 rows, not per row.
     q.insOutbox.run(b.outbox, now_ms);
@@ -152,8 +182,13 @@ export class RouterStore {
     for (const [stream, seq] of b.streamsIn) q.upsertIn.run(stream, seq);
     for (const [peer, s] of b.streamsOut) q.upsertOut.run(peer, s.next_seq, s.acked_seq);
     for (const r of b.deadLetters) q.insDead.run(now_ms, r.peer, r.path, r.reason, r.detail, r.message_id, r.raw);
-    for (const r of b.held) q.insHeld.run(r.message_id, r.origin_stream, r.origin_seq, r.payload, r.reason, now_ms, r.expires_ms);
-    for (const r of b.heldOutcomes) q.heldOutcome.run(r.state, now_ms, r.message_id);
+    let openHeld = 0;
+    for (const r of b.held) {
+      const n = q.insHeld.run(r.message_id, r.origin_stream, r.origin_seq, r.payload, r.reason, now_ms, r.expires_ms, r.refused ? 'refused' : 'held', r.refused ? now_ms : null).changes;
+      if (!r.refused) openHeld += n;
+    }
+    for (const r of b.heldOutcomes) openHeld -= q.heldOutcome.run(r.state, now_ms, r.message_id).changes;
     for (const e of b.events) q.insEvent.run(now_ms, e.type, e.peer, e.path, e.detail);
+    return openHeld;
   }
 }

@@ -29,6 +29,9 @@ export interface RouterOptions {
   hmac?: HmacFn;
 }
 
+/** Held signals expired by one call of `expireHeld` at most (ids and streams only, no payloads). */
+const EXPIRE_CHUNK = 50_000;
+
 export class Router {
   readonly peers = new Map<string, Peer>();
   readonly events = new RouterEvents();
@@ -46,6 +49,7 @@ export class Router {
     private readonly clock: Clock,
   ) {
     this.store = new RouterStore(db);
+    this.openHeld = this.store.heldCount();
     this.signals = new SignalDesk(opts.signal_tier);
     for (const p of this.store.knownPeers()) {
       if (p.legacy) continue; // a legacy peer has no stream to resume
@@ -219,8 +223,7 @@ export class Router {
     }
     if (decision.action === 'refuse') {
       // Stored (so ACKed) and kept with its reason; the signal service is told why (PROTOCOL.md 7).
-      b.held.push({ message_id: env.header.message_id, origin_stream: from.node_id, origin_seq: env.header.seq, payload: JSON.stringify(signal), reason: decision.reason, expires_ms: null });
-      b.heldOutcomes.push({ message_id: env.header.message_id, state: 'refused' });
+      b.held.push({ message_id: env.header.message_id, origin_stream: from.node_id, origin_seq: env.header.seq, payload: JSON.stringify(signal), reason: decision.reason, expires_ms: null, refused: true });
       b.after.push((err) => {
         if (err) return;
         this.tellOrigin(from.node_id, decision.reason, env.header.message_id, decision.detail);
@@ -291,9 +294,11 @@ export class Router {
    * its time to live: a risk veto expires the entries held before it.
    */
   expireHeld(reason?: string): number {
-    const now = Date.now();
-    const due = (r: { expires_ms: number | null; reason: string }) => (reason !== undefined ? r.reason === reason : r.expires_ms !== null && r.expires_ms < now);
-    const expired = this.store.openHeld().filter((r) => due(r) && !this.settling.has(r.message_id));
+    // Only the rows due are read (an index of the open ones by expiry), never the whole table: a
+    // hold at full rate keeps hundreds of thousands open. At most EXPIRE_CHUNK a call (once a
+    // second); the rest are the next call's, the oldest first.
+    const candidates = reason !== undefined ? this.store.heldFor(reason) : this.store.dueHeld(Date.now(), EXPIRE_CHUNK);
+    const expired = candidates.filter((r) => !this.settling.has(r.message_id));
     if (expired.length === 0) return 0;
     const b = this.open();
     this.settle(b, expired.map((r) => r.message_id));
@@ -601,7 +606,7 @@ export class Router {
       this.commit.enqueue({
         write: () => {
           close();
-          this.store.writeBatch(b, Date.now());
+          b.openHeldDelta = this.store.writeBatch(b, Date.now());
         },
         done: (err) => {
           close();
@@ -621,6 +626,7 @@ export class Router {
     }
     for (const fn of b.after) fn(err);
     if (err) return;
+    this.openHeld += b.openHeldDelta;
     // Stored: the streams move on, ACKs become due, and the application hears of each message once.
     for (const peer of b.inboundPeers) {
       const seq = b.streamsIn.get(peer.node_id);
@@ -639,9 +645,16 @@ export class Router {
     }
   }
 
+  /**
+   * Open held signals, counted at the start and then by what each stored batch opened and settled:
+   * counting the table (an index of hundreds of thousands in a hold) several times a second cost
+   * more than the hold itself.
+   */
+  private openHeld: number;
+
   /** Signals waiting (no EA yet, or held by policy). */
   heldCount(): number {
-    return this.store.heldCount();
+    return this.openHeld;
   }
 
   /** Age of the oldest message stored for a peer and not yet acknowledged. */

@@ -1,7 +1,7 @@
 // The console's read calls answered from the backend: one mapping for both transports (the HTTP
 // server and Electron IPC), so that they give the same answers, defaults and refusals. Each
 // transport turns its own input (query string, IPC arguments) into a ReadInput first.
-import { REPORT_FORMATS, type ApiName, type ReportFormat } from '../../../src-shared/contract';
+import { HELD_SIGNALS_PAGE, REPORT_FORMATS, type ApiName, type ReportFormat } from '../../../src-shared/contract';
 import type { ConsoleBackend } from './backend';
 
 /** A refusal with the HTTP status it maps to; over IPC only its message travels. */
@@ -13,7 +13,7 @@ export class ApiError extends Error {
 }
 
 export const MAX_LIMIT = 10_000;
-const DEFAULT_LIMIT: Partial<Record<ApiName, number>> = { incidentsRecent: 50, auditRecent: 100, signalsHeld: 200, deadLetters: 200, execution: 100 };
+const DEFAULT_LIMIT: Partial<Record<ApiName, number>> = { incidentsRecent: 50, auditRecent: 100, signalsHeld: HELD_SIGNALS_PAGE, deadLetters: 200, execution: 100 };
 
 export interface ReadInput {
   /** The incident (or `timeline`) a call names. */

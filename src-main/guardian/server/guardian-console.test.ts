@@ -5,11 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEntry, GuardianStatus, ReportFile, StreamEvent } from '../../../src-shared/contract';
+import { HELD_SIGNALS_PAGE, type AuditEntry, type GuardianStatus, type ReportFile, type StreamEvent } from '../../../src-shared/contract';
 import { SimulatedEa } from '../../sim';
 import { waitUntil } from '../../sim/testing/wait';
 import { configForTests, createGuardian, type Guardian } from '..';
 import { rawRequest } from './test-support';
+import { RawPeer } from '../raw-peer.test-support';
 
 let dir: string;
 let guardian: Guardian;
@@ -119,6 +120,31 @@ describe('GuardianConsole', () => {
     const acked = events.filter((e): e is Extract<StreamEvent, { type: 'incident' }> => e.type === 'incident').at(-1);
     expect(acked?.incident.acknowledged_by).toMatch(/^operator:/);
     sub.dispose();
+  });
+
+  it('tells a few held signals one by one, and a storm of them as one page', async () => {
+    const events: StreamEvent[] = [];
+    const sub = guardian.console.onEvent((e) => events.push(e));
+    const sig = await RawPeer.open(guardian.listening.socket!, 'sig-1', 'SIGNAL');
+    try {
+      sig.hello(0, 'primary');
+      await sig.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+      const signal = (i: number) => ({ signal_id: `s-${i}`, symbol: 'EURUSD', action: 'BUY', lots: 0.1, price: 1.1, sl: 1.09, tp: 1.12 });
+      // No EA: each is held (NO_ROUTE).
+      for (let i = 1; i <= 3; i++) sig.send('SIGNAL', signal(i));
+      await waitUntil(() => events.filter((e) => e.type === 'signal').length === 3, 3000, 'three signal events');
+      for (let i = 4; i <= 403; i++) sig.send('SIGNAL', signal(i));
+      await sig.waitFor((e) => e.header.message_type === 'ACK' && (e.payload as { ack_seq: number }).ack_seq === 403);
+      await waitUntil(() => events.some((e) => e.type === 'signals'), 3000, 'a page of held signals');
+      const page = events.find((e): e is Extract<StreamEvent, { type: 'signals' }> => e.type === 'signals')!.signals;
+      expect(page.length).toBeLessThanOrEqual(HELD_SIGNALS_PAGE);
+      expect(page[0]!.state).toBe('held');
+      // 400 in at most two pulses: at least one pulse's worth (over 100) went as the page, not one by one.
+      expect(events.filter((e) => e.type === 'signal').length).toBeLessThan(3 + 300);
+    } finally {
+      sub.dispose();
+      sig.sock.destroy();
+    }
   });
 
   it('says which console port is taken, and starts nothing', async () => {

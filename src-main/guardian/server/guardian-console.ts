@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  GATE_NAMES, PATH_PRIORITY, TIMELINE_REPORT_ID,
+  GATE_NAMES, HELD_SIGNALS_PAGE, PATH_PRIORITY, TIMELINE_REPORT_ID,
   type AgentConsensus, type AgentVoteSummary, type BrokerStatus, type ControlCall, type ControlsState, type FaultName,
   type GateDetail, type GateName, type GuardianStatus, type Incident, type IncidentEvent, type Mode, type PathMetrics,
   type PathName, type Policy, type ReportFile, type ReportFormat, type ReportJson, type RiskSummary, type RunManifest, type TruthReport, type ExecutionView, type SignalTier, type SloBudgets,
@@ -24,6 +24,9 @@ import type { LearningPort } from './learning-port';
 import { StatusHistory } from './history';
 import { RouterTables, bufferOf, lastSwitchOf, peersOf, routesOf } from './read-model';
 import { reportHtml } from './report-html';
+
+/** Held signals changed in one pulse beyond this many go as one page (`signals`), not one by one. */
+const HELD_CHANGES_ONE_BY_ONE = 100;
 
 /**
  * What the control plane tells the console each pulse, in the contract's words. Everything the
@@ -235,9 +238,14 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
       this.lastDeadId = d.id;
       this.publish({ type: 'dead_letter', dead_letter: d.dead_letter });
     }
-    for (const id of this.heldChanged) {
-      const signal = this.tables.heldSignal(id);
-      if (signal) this.publish({ type: 'signal', signal });
+    if (this.heldChanged.size > HELD_CHANGES_ONE_BY_ONE) {
+      // A storm (a hold at full rate): the newest page, once, not tens of thousands of lookups and messages.
+      this.publish({ type: 'signals', signals: this.tables.heldSignals(HELD_SIGNALS_PAGE) });
+    } else {
+      for (const id of this.heldChanged) {
+        const signal = this.tables.heldSignal(id);
+        if (signal) this.publish({ type: 'signal', signal });
+      }
     }
     this.heldChanged.clear();
   }
