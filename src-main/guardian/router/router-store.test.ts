@@ -76,6 +76,22 @@ describe('router store: held signals', () => {
     expect(plan(db, 'SELECT * FROM held_signals ORDER BY held_ms DESC LIMIT 200')).toMatch(/USING INDEX held_signals_held_ms/);
   });
 
+  it('prunes dead letters and router events past the retention', () => {
+    const { db, store } = fresh();
+    write(db, store, 1_000, (b) => {
+      b.deadLetters.push({ peer: 'p', path: 'socket', reason: 'BAD_JSON', detail: 'old', message_id: null, raw: 'x' });
+      b.events.push({ type: 'switch', peer: 'p', path: 'pipe', detail: 'old' });
+    });
+    write(db, store, 50_000, (b) => {
+      b.deadLetters.push({ peer: 'p', path: 'socket', reason: 'BAD_JSON', detail: 'new', message_id: null, raw: 'x' });
+      b.events.push({ type: 'switch', peer: 'p', path: 'socket', detail: 'new' });
+    });
+    store.prune([], 0, 10_000);
+    expect(db.prepare('SELECT detail FROM dead_letters').pluck().all()).toEqual(['new']);
+    expect(db.prepare('SELECT detail FROM router_events').pluck().all()).toEqual(['new']);
+    expect(store.deadLetterCount()).toBe(1);
+  });
+
   it('prunes settled signals past the retention, and keeps an open one however old', () => {
     const { db, store } = fresh();
     write(db, store, 1_000, (b) => {

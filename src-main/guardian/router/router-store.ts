@@ -108,6 +108,8 @@ export class RouterStore {
       heldDue: db.prepare("SELECT message_id, origin_stream, reason FROM held_signals WHERE state = 'held' AND expires_ms < ? ORDER BY expires_ms LIMIT ?"),
       heldFor: db.prepare("SELECT message_id, origin_stream, reason FROM held_signals WHERE state = 'held' AND reason = ?"),
       pruneHeld: db.prepare("DELETE FROM held_signals WHERE held_ms < ? AND state <> 'held'"),
+      pruneDead: db.prepare('DELETE FROM dead_letters WHERE ts_ms < ?'),
+      pruneEvents: db.prepare('DELETE FROM router_events WHERE ts_ms < ?'),
       insEvent: db.prepare('INSERT INTO router_events (ts_ms, type, peer, path, detail) VALUES (?, ?, ?, ?, ?)'),
       createdAt: db.prepare('SELECT created_ms FROM outbox WHERE peer = ? AND seq = ?').pluck(),
       heldCount: db.prepare("SELECT COUNT(*) FROM held_signals WHERE state = 'held'").pluck(),
@@ -150,7 +152,8 @@ export class RouterStore {
   }
   /**
    * Acknowledged outbox rows and old inbox rows go; so do held signals settled (released, expired,
-   * refused) and held before the inbox's cut-off. An open one stays, however old, until its outcome.
+   * refused) and held before the inbox's cut-off, and dead letters and router events older than it.
+   * An open held signal stays, however old, until its outcome.
    */
   prune(peers: { node_id: string; acked: number; next: number }[], outboxBefore_ms: number, inboxBefore_ms: number): void {
     this.db.transaction(() => {
@@ -160,6 +163,8 @@ export class RouterStore {
       }
       this.q.pruneInbox.run(inboxBefore_ms);
       this.q.pruneHeld.run(inboxBefore_ms);
+      this.q.pruneDead.run(inboxBefore_ms);
+      this.q.pruneEvents.run(inboxBefore_ms);
     })();
   }
   createdAt(peer: string, seq: number): number | null {

@@ -182,7 +182,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    name: 'held signals: indexes for the open ones by expiry and for all by time (the table was scanned whole every second)',
+    name: 'retention: held signals indexed for their expiry and pruning (the table was scanned whole every second); dead letters and router events by time, for pruning',
     sql: `
       -- The open held signals by expiry: the once-a-second expiry and the held count read only
       -- these. Without it both read every row ever held or refused, with its payload: at 300,000
@@ -190,6 +190,9 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX held_signals_open ON held_signals (expires_ms) WHERE state = 'held';
       -- By time: the console's newest first, and the pruning of settled rows past retention.
       CREATE INDEX held_signals_held_ms ON held_signals (held_ms);
+      -- Dead letters and router events were kept for good: a peer sending garbage grew them without end.
+      CREATE INDEX dead_letters_ts ON dead_letters (ts_ms);
+      CREATE INDEX router_events_ts ON router_events (ts_ms);
     `,
   },
 ];
