@@ -41,6 +41,8 @@ interface Rig {
   refused: Map<number, string>;
   /** The EA's heartbeat echoes, as they came back. */
   echoes: { path: string; at_ms: number; rtt_ms: number }[];
+  /** When each signal (by id) first went on the wire, after the service's own store (with detail). */
+  wired: Map<number, number>;
   dir: string;
   /** `keep`: leave the data dirs behind (a run that went wrong), and say where. */
   close(keep?: boolean): Promise<void>;
@@ -86,8 +88,10 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
   // The sig's stream starts at seq 1 with the next signal id: seq k carries id idBase + k.
   const idBase = nextId;
   const refused = new Map<number, string>();
+  const wired = new Map<number, number>();
   const sig = new PeerClient({
     role: 'SIGNAL', tier: 'primary', node_id: 'bench-sig', dataDir: join(dir, 'sig'), paths: peerPaths, heartbeat_ms,
+    ...(detail ? { onWire: (seq: number) => void wired.set(idBase + seq, nowMs()) } : {}),
     onError: (e) => {
       const seq = /-(\d{12})$/.exec(e.ref_message_id ?? '')?.[1];
       if (seq) refused.set(idBase + Number(seq), e.reason);
@@ -103,7 +107,7 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
     throw err;
   }
   return {
-    guardian, ea, sig, tally, received, refused, echoes, dir,
+    guardian, ea, sig, tally, received, refused, echoes, wired, dir,
     async close(keep = false) {
       // Guardian is stopped whatever the peers' stop does: a Guardian left running skews every later figure.
       try {
@@ -261,7 +265,7 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
 }
 
 /** Latency at a steady 1,000 msg/s, and the heartbeat echo round trip meanwhile. */
-export async function benchLatency(duration_ms = 10_000, rate_per_s = 1000, dataPlaneOnly = process.env.BENCH_DATA_PLANE_ONLY === '1'): Promise<{ signal_latency_ms_p50: number; signal_latency_ms_p99: number; signal_handoff_ms_p50: number; signal_handoff_ms_p99: number; echo_rtt_ms_p99: number; lost: number; duplicated: number; refused: number }> {
+export async function benchLatency(duration_ms = 10_000, rate_per_s = 1000, dataPlaneOnly = process.env.BENCH_DATA_PLANE_ONLY === '1'): Promise<{ signal_latency_ms_p50: number; signal_latency_ms_p99: number; signal_handoff_ms_p50: number; signal_handoff_ms_p99: number; signal_hop_ms_p50: number; signal_hop_ms_p99: number; echo_rtt_ms_p99: number; lost: number; duplicated: number; refused: number }> {
   // Pings every 10 ms: 500 echoes in the window, so that their p99 is not one outlier of 100.
   const r = await rig(['socket'], 10, dataPlaneOnly);
   try {
@@ -291,6 +295,11 @@ export async function benchLatency(duration_ms = 10_000, rate_per_s = 1000, data
     await until(() => r.tally.delivered + r.refused.size >= sent.length, 30_000, 'every signal delivered').catch(() => undefined);
     const inWindow = r.received.filter((x) => x.sent_ms >= from_ms && x.sent_ms < to_ms);
     const lat = inWindow.map((x) => x.received_ms - x.sent_ms);
+    // Guardian's hop alone: from the frame on the service's wire (its own store done) to the EA's receipt.
+    const hop = inWindow.flatMap((x) => {
+      const w = r.wired.get(x.id);
+      return w === undefined ? [] : [x.received_ms - w];
+    });
     const handoff = inWindow.map((x) => x.at_ms - x.sent_ms);
     const echoes = r.echoes.filter((e) => e.path === 'socket' && e.at_ms >= from_ms && e.at_ms < to_ms).map((e) => e.rtt_ms);
     if (process.env.BENCH_TAIL) {
@@ -308,6 +317,7 @@ export async function benchLatency(duration_ms = 10_000, rate_per_s = 1000, data
     return {
       signal_latency_ms_p50: r2(pct(lat, 50)), signal_latency_ms_p99: r2(pct(lat, 99)),
       signal_handoff_ms_p50: r2(pct(handoff, 50)), signal_handoff_ms_p99: r2(pct(handoff, 99)),
+      signal_hop_ms_p50: r2(pct(hop, 50)), signal_hop_ms_p99: r2(pct(hop, 99)),
       echo_rtt_ms_p99: r2(echo), lost: a.lost, duplicated: a.duplicated, refused: a.refused };
   } finally {
     await r.close();

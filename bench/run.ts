@@ -51,6 +51,7 @@ await step('latency', async () => {
   return {
     signal_latency_ms_p50: r.signal_latency_ms_p50, signal_latency_ms_p99: r.signal_latency_ms_p99,
     signal_handoff_ms_p50: r.signal_handoff_ms_p50, signal_handoff_ms_p99: r.signal_handoff_ms_p99,
+    signal_hop_ms_p50: r.signal_hop_ms_p50, signal_hop_ms_p99: r.signal_hop_ms_p99,
     echo_rtt_ms_p99: r.echo_rtt_ms_p99, latency_lost: r.lost,
   };
 });

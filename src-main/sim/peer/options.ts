@@ -43,6 +43,11 @@ export interface PeerOptions {
    * receipt (the benchmark's latency figure ends here; onMessage follows once it is stored).
    */
   onReceive?: (envelope: Envelope, path: PathName) => void;
+  /**
+   * Called once per message of ours as it first goes on the wire (after our own store; a resend
+   * is not told again): where the benchmark's Guardian-hop latency starts.
+   */
+  onWire?: (seq: number, path: PathName) => void;
   /** Guardian's ERROR messages (policy refusals, bad input it saw from us). */
   onError?: (error: ErrorPayload, path: PathName) => void;
   /** Each heartbeat echo's round trip, as it comes back (the benchmark's steady-state window). */
@@ -60,7 +65,7 @@ export interface DeliveryInfo {
   redelivered: boolean;
 }
 
-export interface ResolvedPeerOptions extends Required<Omit<PeerOptions, 'tier' | 'hmacKey' | 'onMessage' | 'onReceive' | 'onError' | 'onEcho' | 'account' | 'symbols' | 'log'>> {
+export interface ResolvedPeerOptions extends Required<Omit<PeerOptions, 'tier' | 'hmacKey' | 'onMessage' | 'onReceive' | 'onWire' | 'onError' | 'onEcho' | 'account' | 'symbols' | 'log'>> {
   tier: SignalTier | undefined;
   hmacKey: string | undefined;
   account: string | undefined;

@@ -155,7 +155,9 @@ describe('PeerClient on a TCP socket', () => {
   });
 
   it('resends after a resend timeout when a frame was corrupted', async () => {
-    const c = client();
+    // Each message is told on the wire once, at its first transmission, not at its resend.
+    const wired: number[] = [];
+    const c = client({ onWire: (seq, path) => wired.push(path === 'socket' ? seq : -seq) });
     await c.send('STATUS', status(0));
     await c.whenIdle(3000);
     c.faults.corruptNext(1);
@@ -165,5 +167,7 @@ describe('PeerClient on a TCP socket', () => {
     expect(guardian.received('ea-1').map((e) => e.header.seq)).toEqual([1, 2, 3, 4]);
     expect(c.stats().resend_timeouts).toBeGreaterThanOrEqual(1);
     expect(c.stats().guardian_errors.BAD_CHECKSUM).toBe(1);
+    expect(c.stats().paths[0]!.resent).toBeGreaterThanOrEqual(1);
+    expect(wired).toEqual([1, 2, 3, 4]);
   });
 });

@@ -70,11 +70,14 @@ export class PeerClient {
     });
     this.onError = options.onError;
     this.onEcho = options.onEcho;
+    this.onWire = options.onWire;
   }
 
   /** Guardian's ERROR messages (policy refusals, complaints about what we sent). */
   onError: ((error: ErrorPayload, path: PathName) => void) | undefined;
   onEcho: ((path: PathName, rtt_ms: number) => void) | undefined;
+  /** PeerOptions.onWire: each of our messages as it first goes on the wire. */
+  onWire: ((seq: number, path: PathName) => void) | undefined;
 
   get node_id(): string {
     return this.opts.node_id;
@@ -269,9 +272,19 @@ export class PeerClient {
     if (wasIdle) this.lastProgress_ms = this.now_ms();
     active.sendData(frames);
     if (this.second?.canSend()) this.second.sendData(frames);
+    const onWire = this.onWire;
     for (const f of frames) {
       if (f.seq <= this.highestSent) active.counters.resent++;
-      else this.highestSent = f.seq;
+      else {
+        this.highestSent = f.seq;
+        if (onWire) {
+          try {
+            onWire(f.seq, active.path);
+          } catch (err) {
+            this.opts.log(`${this.opts.node_id}: onWire threw on seq ${f.seq}: ${(err as Error).message}`);
+          }
+        }
+      }
     }
     if (this.opts.legacy) this.onAck(active, frames[frames.length - 1]!.seq); // 1.0 has no ACKs: best effort
   }
