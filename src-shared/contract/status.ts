@@ -29,6 +29,8 @@ export interface BufferStatus {
   enq_per_s: number;
   deq_per_s: number;
   oldest_age_s: number;
+  /** Signals held now (neither released, expired nor refused yet): the console lists only the newest. */
+  held?: number;
 }
 
 export interface Policy {

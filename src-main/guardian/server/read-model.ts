@@ -59,7 +59,7 @@ export function routesOf(dp: DataPlaneStatus, enabled: readonly PathName[], down
 
 export function bufferOf(dp: DataPlaneStatus): BufferStatus {
   const b = dp.buffer;
-  return { depth: b.depth, enq_per_s: b.enq_per_s, deq_per_s: b.deq_per_s, oldest_age_s: round1(b.oldest_age_s ?? 0) };
+  return { depth: b.depth, enq_per_s: b.enq_per_s, deq_per_s: b.deq_per_s, oldest_age_s: round1(b.oldest_age_s ?? 0), held: b.held };
 }
 
 export function badInputOf(counts: Record<string, number>): BadInputCounts {

@@ -1,6 +1,6 @@
 // Signals Guardian held or refused, and messages that broke the schema (PROTOCOL.md 7).
 // Windowed: a bad peer can fill the dead-letter store with thousands.
-import type { DeadLetter, HeldSignal } from '../../../src-shared/contract';
+import { HELD_SIGNALS_PAGE, type DeadLetter, type HeldSignal } from '../../../src-shared/contract';
 import { useGuardian } from '../../store';
 import { StateTag } from '../../ui/StateTag';
 import { VirtualTable, type Column } from '../../ui/VirtualTable';
@@ -27,11 +27,18 @@ const DEAD_COLUMNS: Column<DeadLetter>[] = [
 
 export function HeldTables({ which }: { which: 'held' | 'dead' }) {
   const signals = useGuardian((s) => s.signals);
+  const heldNow = useGuardian((s) => s.status?.buffer.held);
   const dead = useGuardian((s) => s.dead_letters);
   if (which === 'held') {
-    return signals.length
-      ? <VirtualTable label="Held and blocked signals" rows={signals} columns={HELD_COLUMNS} rowKey={(s) => s.signal_id} />
-      : <p className="muted">No signal is held or blocked.</p>;
+    if (!signals.length) return <p className="muted">No signal is held or blocked.</p>;
+    // A hold at full rate holds thousands: the table is the newest page, and says so.
+    const windowed = signals.length >= HELD_SIGNALS_PAGE || (heldNow ?? 0) > signals.length;
+    return (
+      <>
+        {windowed && <p className="muted held-window">The newest {signals.length} shown; {heldNow?.toLocaleString('en-US') ?? 'more'} held now.</p>}
+        <VirtualTable label="Held and blocked signals" rows={signals} columns={HELD_COLUMNS} rowKey={(s) => s.signal_id} />
+      </>
+    );
   }
   return dead.length
     ? <VirtualTable label="Dead letters" rows={dead} columns={DEAD_COLUMNS} rowKey={(d) => d.message_id} />

@@ -64,10 +64,11 @@ function BufferStrip() {
 
 export function RouterPanel() {
   const last = useGuardian(selectLastSwitch);
-  const held = useGuardian((s) => s.signals.length);
+  // Held now, from the status (the list holds only the newest page); the list's length before a status.
+  const held = useGuardian((s) => s.status?.buffer.held ?? s.signals.length);
   const dead = useGuardian((s) => s.dead_letters.length);
   const [tab, setTab] = useState<'paths' | 'held' | 'dead'>('paths');
-  const tabs = [['paths', 'Paths'], ['held', `Held/blocked (${held})`], ['dead', `Dead letters (${dead})`]] as const;
+  const tabs = [['paths', 'Paths'], ['held', `Held/blocked (${held.toLocaleString('en-US')})`], ['dead', `Dead letters (${dead.toLocaleString('en-US')})`]] as const;
   return (
     <Panel title="Router & buffer" icon="inbox" className="router">
       <BufferStrip />
