@@ -376,11 +376,18 @@ export async function benchHold(duration_ms = 40_000): Promise<{ hold_intake_msg
     };
     if (process.env.BENCH_DEBUG) process.stderr.write(`hold: before resume: ${guardianSide(r.dir)}\n`);
     // Whatever is still held goes out on resume; each signal ends delivered or expired, once.
+    const resumed_ms = performance.now();
     await control(r, 'resume', { reason: 'bench: done' });
+    const releaseTimer = process.env.BENCH_DEBUG ? setInterval(() => {
+      const x = r.ea.stats();
+      process.stderr.write(`release ${Math.round((performance.now() - resumed_ms) / 1000)} s: EA delivered ${r.tally.delivered}, stored from Guardian ${x.last_seq_received}, duplicates ${x.duplicates_dropped}, gaps ${x.gaps_dropped}; ${guardianSide(r.dir).slice(0, 160)}\n`);
+    }, 1000) : undefined;
     const settled = await until(() => r.tally.delivered + r.refused.size >= sent.length, 120_000, 'every signal delivered or expired').then(() => true, () => false);
     const a = audit(sent, r.tally, r.refused);
     keep = !settled || a.lost > 0;
     if (!settled) process.stderr.write(`hold: NOT settled two minutes after the window: ${guardianSide(r.dir)}\n`);
+    clearInterval(releaseTimer);
+    if (process.env.BENCH_DEBUG) process.stderr.write(`hold: resume -> every signal settled in ${Math.round(performance.now() - resumed_ms)} ms\n`);
     return {
       hold_intake_msgs_per_s_first_10s: rate(0, 10_000), hold_intake_msgs_per_s_last_10s: rate(duration_ms - 10_000, duration_ms),
       hold_expired: a.refused, lost: a.lost, duplicated: a.duplicated, delivered: r.tally.delivered,
