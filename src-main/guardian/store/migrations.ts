@@ -184,9 +184,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 7,
     name: 'retention: held signals indexed for their expiry and pruning (the table was scanned whole every second); dead letters and router events by time, for pruning',
     sql: `
-      -- The open held signals by expiry: the once-a-second expiry and the held count read only
-      -- these. Without it both read every row ever held or refused, with its payload: at 300,000
-      -- rows 0.7 s a second, and a hold at full rate made Guardian slower the longer it lasted.
+      -- The open held signals by expiry: the once-a-second expiry reads only these (and the count
+      -- at start). Without it the expiry and the count read every row ever held or refused, with
+      -- its payload, every second: at 300,000 rows 0.7 s a second, so a hold at full rate made
+      -- Guardian slower the longer it lasted.
       CREATE INDEX held_signals_open ON held_signals (expires_ms) WHERE state = 'held';
       -- By time: the console's newest first, and the pruning of settled rows past retention.
       CREATE INDEX held_signals_held_ms ON held_signals (held_ms);
