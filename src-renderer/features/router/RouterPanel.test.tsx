@@ -25,15 +25,15 @@ describe('the router panel: held signals', () => {
     expect(screen.getByText(`The newest ${HELD_SIGNALS_PAGE} shown; 396,605 held now.`)).toBeTruthy();
   });
 
-  it('lists a few held signals without a note', async () => {
+  it('lists a few held and blocked signals without a note, counting the rows listed', async () => {
     const { store } = await renderWithDeck(<RouterPanel />);
     const status = store.getState().status!;
     act(() => {
-      store.getState().actions.applyEvent({ type: 'signals', signals: [held(1), held(2)] }, 0);
-      store.getState().actions.applyStatus({ ...status, ts: new Date(Date.parse(status.ts!) + 1000).toISOString(), buffer: { ...status.buffer, held: 2 } }, 0);
+      store.getState().actions.applyEvent({ type: 'signals', signals: [held(1), { ...held(2), state: 'blocked' }, { ...held(3), state: 'expired' }] }, 0);
+      store.getState().actions.applyStatus({ ...status, ts: new Date(Date.parse(status.ts!) + 1000).toISOString(), buffer: { ...status.buffer, held: 1 } }, 0);
     });
     fireEvent.click(screen.getByRole('tab', { name: /Held\/blocked/ }));
-    expect(screen.getByRole('tab', { name: 'Held/blocked (2)' })).toBeTruthy();
+    expect(screen.getByRole('tab', { name: 'Held/blocked (3)' })).toBeTruthy();
     expect(screen.queryByText(/The newest/)).toBeNull();
   });
 });

@@ -64,8 +64,8 @@ function BufferStrip() {
 
 export function RouterPanel() {
   const last = useGuardian(selectLastSwitch);
-  // Held now, from the status (the list holds only the newest page); the list's length before a status.
-  const held = useGuardian((s) => s.status?.buffer.held ?? s.signals.length);
+  // The rows listed (held and settled), or the signals held now when more: the list is only the newest page.
+  const held = useGuardian((s) => Math.max(s.signals.length, s.status?.buffer.held ?? 0));
   const dead = useGuardian((s) => s.dead_letters.length);
   const [tab, setTab] = useState<'paths' | 'held' | 'dead'>('paths');
   const tabs = [['paths', 'Paths'], ['held', `Held/blocked (${held.toLocaleString('en-US')})`], ['dead', `Dead letters (${dead.toLocaleString('en-US')})`]] as const;
