@@ -128,6 +128,33 @@ describe('Guardian when the disk is full', () => {
 });
 
 describe('held signals', () => {
+  it('are released a chunk a batch, oldest first, and signals arriving meanwhile wait behind them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guardian-release-'));
+    const g = await createGuardian(configForTests(), { dataDir: dir, releaseChunk: 7 });
+    try {
+      const sig = await RawPeer.open(g.listening.socket!, 'sig-1', 'SIGNAL');
+      sig.hello(0, 'primary');
+      await sig.until(() => sig.got.some((e) => e.header.message_type === 'HELLO_ACK'));
+      const signal = (i: number) => ({ signal_id: `s-${i}`, symbol: 'EURUSD', action: 'BUY', lots: 0.1 });
+      for (let i = 1; i <= 40; i++) sig.send('SIGNAL', signal(i));
+      await sig.until(() => g.status().buffer.held === 40); // no EA yet: NO_ROUTE
+      const ea = await RawPeer.open(g.listening.socket!, 'ea-1', 'EA');
+      ea.hello();
+      // The release runs over six batches; these arrive while it does, and must not overtake it.
+      await ea.until(() => ea.got.some((e) => e.header.message_type === 'SIGNAL'));
+      for (let i = 41; i <= 60; i++) sig.send('SIGNAL', signal(i));
+      await ea.until(() => ea.got.filter((e) => e.header.message_type === 'SIGNAL').length === 60);
+      const got = ea.got.filter((e) => e.header.message_type === 'SIGNAL').map((e) => (e.payload as { signal_id: string }).signal_id);
+      expect(got).toEqual(Array.from({ length: 60 }, (_, i) => `s-${i + 1}`));
+      expect(g.status().buffer.held).toBe(0);
+      expect(g.db.prepare("SELECT state, COUNT(*) AS n FROM held_signals GROUP BY state").all()).toEqual([{ state: 'released', n: expect.any(Number) }]);
+      for (const p of [sig, ea]) p.sock.destroy();
+    } finally {
+      await g.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('are released once to an EA that greets on two paths in the same moment, never twice', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'guardian-held-'));
     const g = await createGuardian(configForTests(), { dataDir: dir });

@@ -36,6 +36,8 @@ export interface GuardianDeps {
   /** The shared HMAC key; by default read from the variable the config names. */
   hmacKey?: string;
   env?: NodeJS.ProcessEnv;
+  /** Held signals a release sends per batch (tests: a release of several chunks); default 10,000. */
+  releaseChunk?: number;
   /** Running beside the simulator (`serve --demo`): the console offers fault injection. */
   demo?: boolean;
   /** The built console the server sends (default out/web of the repository). */
@@ -163,6 +165,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     outbox_retention_s: config.store.outbox_retention_s,
     inbox_retention_s: config.store.inbox_retention_s,
     hmac,
+    ...(deps.releaseChunk ? { release_chunk: deps.releaseChunk } : {}),
   }, clock);
 
   const p = config.protocol;

@@ -104,9 +104,12 @@ export class RouterStore {
       // Only an open one settles (once): its `changes` keep the router's count of open ones exact.
       heldOutcome: db.prepare("UPDATE held_signals SET state = ?, outcome_ms = ? WHERE message_id = ? AND state = 'held'"),
       // The open ones only, through the partial index held_signals_open (migration 7).
-      heldOpen: db.prepare("SELECT message_id, origin_stream, origin_seq, payload, reason, held_ms, expires_ms FROM held_signals WHERE state = 'held' ORDER BY held_ms"),
       heldDue: db.prepare("SELECT message_id, origin_stream, reason FROM held_signals WHERE state = 'held' AND expires_ms < ? ORDER BY expires_ms LIMIT ?"),
       heldFor: db.prepare("SELECT message_id, origin_stream, reason FROM held_signals WHERE state = 'held' AND reason = ?"),
+      // Oldest first; ties (one batch) in the order they were stored.
+      heldToRelease: db.prepare(`SELECT message_id, origin_stream, origin_seq, payload, reason, held_ms, expires_ms FROM held_signals
+        WHERE state = 'held' AND (@reason IS NULL OR reason = @reason OR reason = @releasing) ORDER BY held_ms, rowid LIMIT @limit`),
+      openHeldCount: db.prepare("SELECT COUNT(*) FROM held_signals WHERE state = 'held' AND (@reason IS NULL OR reason = @reason)").pluck(),
       pruneHeld: db.prepare("DELETE FROM held_signals WHERE held_ms < ? AND state <> 'held'"),
       pruneDead: db.prepare('DELETE FROM dead_letters WHERE ts_ms < ?'),
       pruneEvents: db.prepare('DELETE FROM router_events WHERE ts_ms < ?'),
@@ -139,12 +142,17 @@ export class RouterStore {
   upsertPeer(node_id: string, role: string, tier: string | null, legacy: boolean, now_ms: number): void {
     this.q.upsertPeer.run(node_id, role, tier, legacy ? 1 : 0, now_ms, now_ms);
   }
-  openHeld(): (HeldRow & { held_ms: number })[] {
-    return this.q.heldOpen.all() as (HeldRow & { held_ms: number })[];
-  }
   /** Open held signals whose time to live ended before `now_ms`, the oldest first, at most `limit`. */
   dueHeld(now_ms: number, limit: number): DueHeldRow[] {
     return this.q.heldDue.all(now_ms, limit) as DueHeldRow[];
+  }
+  /** The next open held signals to release: for `reason` (or every one) and those held behind a release. */
+  heldToRelease(reason: string | undefined, releasing: string, limit: number): (HeldRow & { held_ms: number })[] {
+    return this.q.heldToRelease.all({ reason: reason ?? null, releasing, limit }) as (HeldRow & { held_ms: number })[];
+  }
+  /** How many are open for `reason` (or in all). */
+  openHeldCount(reason?: string): number {
+    return this.q.openHeldCount.get({ reason: reason ?? null }) as number;
   }
   /** Open held signals held for `reason`. */
   heldFor(reason: string): DueHeldRow[] {

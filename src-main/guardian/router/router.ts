@@ -10,7 +10,7 @@ import type { Db, GroupCommit } from '../store';
 import type { Clock } from '../clock';
 import type { PathLink } from './link';
 import { Peer } from './peer';
-import { Batch, RouterStore } from './router-store';
+import { Batch, RouterStore, type HeldRow } from './router-store';
 import { InboundSequence, OutboundQueue } from './streams';
 import type { StreamLink } from './stream-link';
 import { RouterEvents, type RouterEvent } from './events';
@@ -27,10 +27,17 @@ export interface RouterOptions {
   outbox_retention_s: number;
   inbox_retention_s: number;
   hmac?: HmacFn;
+  /** Held signals a release sends per batch; the next batch follows once this one is stored (default 10,000). */
+  release_chunk?: number;
 }
 
 /** Held signals expired by one call of `expireHeld` at most (ids and streams only, no payloads). */
 const EXPIRE_CHUNK = 50_000;
+/**
+ * The reason a signal is held while a release is running: it arrived behind held ones and must not
+ * overtake them. It goes out with the release, in arrival order, and is not checked twice.
+ */
+export const RELEASING = 'RELEASING';
 
 export class Router {
   readonly peers = new Map<string, Peer>();
@@ -217,6 +224,10 @@ export class Router {
       this.hold(b, env, signal, 'NO_ROUTE', this.opts.no_route_hold_s);
       return;
     }
+    if (decision.action === 'route' && this.releasing) {
+      this.hold(b, env, signal, RELEASING, this.opts.no_route_hold_s);
+      return;
+    }
     if (decision.action === 'hold') {
       this.hold(b, env, signal, decision.reason, decision.ttl_s);
       return;
@@ -250,22 +261,70 @@ export class Router {
     });
   }
 
-  /** Releases held signals with the given reason (or all) to every EA; the rest stay held. */
+  /** A release under way: its reason (undefined: every reason), sent a chunk a batch. */
+  private releasing: { reason: string | undefined } | null = null;
+
+  /**
+   * Releases held signals with the given reason (or all) to every EA, oldest first; the rest stay
+   * held. A chunk a batch, the next once it is stored, so that a release of hundreds of thousands
+   * (a long hold at full rate) does not hold the event loop for seconds (one batch of 550,000 took
+   * about 10 s, and the stall itself degraded the mode). Signals that arrive meanwhile are held
+   * behind it (RELEASING) and go out with it, in order. Returns how many were open to release.
+   */
   releaseHeld(reason?: string): number {
+    if (this.eaPeers().length === 0) return 0;
+    const open = this.store.openHeldCount(reason);
+    if (open === 0) return 0;
+    if (this.releasing) {
+      // One release at a time; a second reason widens it to every reason.
+      if (this.releasing.reason !== reason) this.releasing.reason = undefined;
+      return open;
+    }
+    this.releasing = { reason };
+    this.releaseChunk();
+    return open;
+  }
+
+  private releaseChunk(): void {
+    const run = this.releasing;
+    if (!run) return;
     const eas = this.eaPeers();
-    if (eas.length === 0) return 0;
+    const limit = this.opts.release_chunk ?? 10_000;
+    let fetched: (HeldRow & { held_ms: number })[] = [];
+    try {
+      if (eas.length > 0) fetched = this.store.heldToRelease(run.reason, RELEASING, limit);
+    } catch {
+      fetched = []; // the store is closing: what is left stays held
+    }
     // A row being released by a batch not yet stored still reads as held: skip it, or it would go out twice.
-    const rows = this.store.openHeld().filter((r) => (reason === undefined || r.reason === reason) && !this.settling.has(r.message_id));
-    if (rows.length === 0) return 0;
+    const rows = fetched.filter((r) => !this.settling.has(r.message_id));
+    // Less than a chunk left: this is the last, and the release ends now, so that what arrives next
+    // routes as usual, after these in the same batch or a later one. (Otherwise a steady stream would
+    // keep the release, and every signal's detour through the held table, going for ever.)
+    const last = fetched.length < limit;
+    if (last) this.releasing = null;
+    if (rows.length === 0) {
+      this.releasing = null;
+      return;
+    }
     const b = this.open();
     this.settle(b, rows.map((r) => r.message_id));
     const now = Date.now();
     for (const r of rows) {
       const expired = r.expires_ms !== null && r.expires_ms < now;
       const signal = JSON.parse(r.payload) as SignalPayload;
+      if (expired) {
+        b.heldOutcomes.push({ message_id: r.message_id, state: 'expired' });
+        b.after.push((err) => {
+          if (err) return;
+          this.tellOrigin(r.origin_stream, 'SIGNAL_EXPIRED', r.message_id, `held for ${r.reason} and not released within its time to live`);
+          this.events.emit({ type: 'signal_expired', message_id: r.message_id, reason: r.reason });
+        });
+        continue;
+      }
       // A signal the policy held (the mode) meets the pre-trade gate at its release; one held for
-      // want of an EA (NO_ROUTE) passed the whole policy on arrival and is not checked twice.
-      const refused = expired || r.reason === 'NO_ROUTE' ? undefined : this.signals.releaseCheck?.(signal, r.origin_stream);
+      // want of an EA (NO_ROUTE) or behind a release passed the whole policy on arrival.
+      const refused = r.reason === 'NO_ROUTE' || r.reason === RELEASING ? undefined : this.signals.releaseCheck?.(signal, r.origin_stream);
       if (refused) {
         b.heldOutcomes.push({ message_id: r.message_id, state: 'refused' });
         b.after.push((err) => {
@@ -275,10 +334,16 @@ export class Router {
         });
         continue;
       }
-      b.heldOutcomes.push({ message_id: r.message_id, state: expired ? 'expired' : 'released' });
-      if (!expired) for (const ea of eas) this.queueOutbound(b, ea, 'SIGNAL', signal, r.origin_stream, r.origin_seq);
+      b.heldOutcomes.push({ message_id: r.message_id, state: 'released' });
+      for (const ea of eas) this.queueOutbound(b, ea, 'SIGNAL', signal, r.origin_stream, r.origin_seq);
     }
-    return rows.length;
+    // The next chunk once this one is stored; I/O (ACKs, heartbeats) runs in between.
+    if (!last) {
+      b.after.push((err) => {
+        if (err) this.releasing = null; // not stored: still held, for the next release
+        else setImmediate(() => this.releaseChunk());
+      });
+    }
   }
 
   /** Sends ERROR to a signal's origin, on its best link, if it is connected. */
