@@ -276,7 +276,8 @@ export class Router {
     const open = this.store.openHeldCount(reason);
     if (open === 0) return 0;
     if (this.releasing) {
-      // One release at a time; a second reason widens it to every reason.
+      // One release at a time; a second reason widens it to every reason. Safe while the only
+      // reasons are NO_ROUTE and MODE_BLOCK, each released only once it no longer applies.
       if (this.releasing.reason !== reason) this.releasing.reason = undefined;
       return open;
     }
