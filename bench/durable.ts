@@ -127,6 +127,24 @@ function signal(sent_ms = 0): SignalPayload & { sent_ms: number } {
   return { signal_id: `sig-${i}`, symbol: 'EURUSD', action: i % 2 ? 'BUY' : 'SELL', lots: 0.1, order_type: 'MARKET', price: 1.08123, sl: 1.07923, tp: 1.08523, sent_ms };
 }
 
+/** Signals from the service as fast as its window allows, for `ms`; each id sent is noted in `sent`. */
+async function sendAtFullRate(r: Rig, sent: number[], ms: number): Promise<void> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    // Keep the sender's window full without queueing without bound in memory.
+    if (r.sig.unacked > 16_000) {
+      await new Promise((res) => setImmediate(res));
+      continue;
+    }
+    const batch: Promise<number>[] = [];
+    for (let k = 0; k < 500; k++) {
+      batch.push(r.sig.send('SIGNAL', signal()));
+      sent.push(nextId);
+    }
+    await Promise.all(batch);
+  }
+}
+
 /**
  * Deliveries counted by signal id, a byte each: a durable run's 400,000 signals leave no object
  * each behind for the bench process's garbage collector (it shares its thread with both peers).
@@ -212,23 +230,7 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
   let keep = false;
   try {
     const sent: number[] = [];
-    const stream = async (ms: number) => {
-      const t0 = performance.now();
-      while (performance.now() - t0 < ms) {
-        // Keep the sender's window full without queueing without bound in memory.
-        if (r.sig.unacked > 16_000) {
-          await new Promise((res) => setImmediate(res));
-          continue;
-        }
-        const batch: Promise<number>[] = [];
-        for (let k = 0; k < 500; k++) {
-          const s = signal();
-          sent.push(nextId);
-          batch.push(r.sig.send('SIGNAL', s));
-        }
-        await Promise.all(batch);
-      }
-    };
+    const stream = (ms: number) => sendAtFullRate(r, sent, ms);
     // Sustained: the window starts once the stream has run for WARMUP_MS (the JIT has compiled the
     // hot path, the outbox holds its steady backlog), and measures what reached the EA within it.
     await stream(WARMUP_MS);
@@ -356,18 +358,7 @@ export async function benchHold(duration_ms = 40_000): Promise<{ hold_intake_msg
         process.stderr.write(`hold ${Math.round((performance.now() - t0) / 1000)} s: acked ${x.acked_seq}, in flight ${x.in_flight}, resend timeouts ${x.resend_timeouts}, path ${x.active_path}, errors ${r.refused.size}\n`);
       }
     }, 250);
-    while (performance.now() - t0 < duration_ms) {
-      if (r.sig.unacked > 16_000) {
-        await new Promise((res) => setImmediate(res));
-        continue;
-      }
-      const batch: Promise<number>[] = [];
-      for (let k = 0; k < 500; k++) {
-        batch.push(r.sig.send('SIGNAL', signal()));
-        sent.push(nextId);
-      }
-      await Promise.all(batch);
-    }
+    await sendAtFullRate(r, sent, duration_ms);
     clearInterval(timer);
     const rate = (from_ms: number, to_ms: number) => {
       const a = marks.find((m) => m.t_ms >= from_ms);

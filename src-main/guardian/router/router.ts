@@ -10,7 +10,7 @@ import type { Db, GroupCommit } from '../store';
 import type { Clock } from '../clock';
 import type { PathLink } from './link';
 import { Peer } from './peer';
-import { Batch, RouterStore, type HeldRow } from './router-store';
+import { Batch, RouterStore, type DueHeldRow, type HeldRow } from './router-store';
 import { InboundSequence, OutboundQueue } from './streams';
 import type { StreamLink } from './stream-link';
 import { RouterEvents, type RouterEvent } from './events';
@@ -311,18 +311,11 @@ export class Router {
     const b = this.open();
     this.settle(b, rows.map((r) => r.message_id));
     const now = Date.now();
+    // Past its time to live before its release: expired, and its service told, as by expireHeld.
+    this.expireInBatch(b, rows.filter((r) => r.expires_ms !== null && r.expires_ms < now));
     for (const r of rows) {
-      const expired = r.expires_ms !== null && r.expires_ms < now;
+      if (r.expires_ms !== null && r.expires_ms < now) continue;
       const signal = JSON.parse(r.payload) as SignalPayload;
-      if (expired) {
-        b.heldOutcomes.push({ message_id: r.message_id, state: 'expired' });
-        b.after.push((err) => {
-          if (err) return;
-          this.tellOrigin(r.origin_stream, 'SIGNAL_EXPIRED', r.message_id, `held for ${r.reason} and not released within its time to live`);
-          this.events.emit({ type: 'signal_expired', message_id: r.message_id, reason: r.reason });
-        });
-        continue;
-      }
       // A signal the policy held (the mode) meets the pre-trade gate at its release; one held for
       // want of an EA (NO_ROUTE) or behind a release passed the whole policy on arrival.
       const refused = r.reason === 'NO_ROUTE' || r.reason === RELEASING ? undefined : this.signals.releaseCheck?.(signal, r.origin_stream);
@@ -368,15 +361,20 @@ export class Router {
     if (expired.length === 0) return 0;
     const b = this.open();
     this.settle(b, expired.map((r) => r.message_id));
-    for (const r of expired) b.heldOutcomes.push({ message_id: r.message_id, state: 'expired' });
+    this.expireInBatch(b, expired);
+    return expired.length;
+  }
+
+  /** Records held signals as expired in `b` (already settling); their services are told once it is stored. */
+  private expireInBatch(b: Batch, rows: readonly DueHeldRow[]): void {
+    for (const r of rows) b.heldOutcomes.push({ message_id: r.message_id, state: 'expired' });
     b.after.push((err) => {
       if (err) return;
-      for (const r of expired) {
+      for (const r of rows) {
         this.tellOrigin(r.origin_stream, 'SIGNAL_EXPIRED', r.message_id, `held for ${r.reason} and not released within its time to live`);
         this.events.emit({ type: 'signal_expired', message_id: r.message_id, reason: r.reason });
       }
     });
-    return expired.length;
   }
 
   /** Held signals whose outcome a batch is storing: not to be released or expired again meanwhile. */
