@@ -183,3 +183,99 @@ describe('held signals', () => {
     }
   });
 });
+
+// Held signals meet the desk as it is at their release, whatever held them, and none is left held
+// for nothing: the control plane and the pre-trade gate on, over real sockets.
+describe('held signals, with the control plane', () => {
+  const dirs: string[] = [];
+  const peers: RawPeer[] = [];
+  let g: Guardian | undefined;
+  afterEach(async () => {
+    for (const p of peers.splice(0)) p.sock.destroy();
+    await g?.dispose();
+    g = undefined;
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  // Each a different order (lots), so that the gate's one-order-a-bar rule refuses none of them.
+  const entry = (i: number) => ({ signal_id: `s-${i}`, symbol: 'EURUSD', action: 'BUY', lots: Math.round(i) / 100 });
+  const start = async (dir: string): Promise<Guardian> => {
+    g = await createGuardian(configForTests(), { dataDir: dir, releaseChunk: 5, control: { autostart: false, warmup_ms: 0 } });
+    return g;
+  };
+  const open = async (node: string, role: 'EA' | 'SIGNAL'): Promise<RawPeer> => {
+    const p = await RawPeer.open(g!.listening.socket!, node, role);
+    peers.push(p);
+    p.hello(0, role === 'SIGNAL' ? 'primary' : undefined);
+    await p.until(() => p.got.some((e) => e.header.message_type === 'HELLO_ACK'));
+    return p;
+  };
+  /** What the EA was handed, by Guardian's seq (a resend of a seq is the same message). */
+  const handed = (...eas: RawPeer[]) => {
+    const bySeq = new Map<number, string>();
+    for (const e of eas.flatMap((p) => p.got)) if (e.header.message_type === 'SIGNAL') bySeq.set(e.header.seq, (e.payload as { signal_id: string }).signal_id);
+    return [...bySeq].sort((a, b) => a[0] - b[0]).map(([, id]) => id);
+  };
+  const mkdir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guardian-held-cp-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  it('a release cut short by a restart is finished by the next Guardian, in order, none expired', async () => {
+    const dir = mkdir();
+    let guardian = await start(dir);
+    guardian.control!.holdEntries('alice', 'NFP');
+    const sig = await open('sig-1', 'SIGNAL');
+    for (let i = 1; i <= 30; i++) sig.send('SIGNAL', entry(i));
+    await sig.until(() => guardian.status().buffer.held === 30);
+    const ea = await open('ea-1', 'EA');
+    guardian.control!.resumeEntries('alice', 'NFP is out'); // a release of six chunks starts...
+    await guardian.dispose(); // ...and Guardian stops after the first
+    g = undefined;
+    expect(guardian.db.open).toBe(false);
+
+    guardian = await start(dir);
+    const ea2 = await open('ea-1', 'EA');
+    const left = guardian.status().buffer.held;
+    expect(left).toBeGreaterThan(0); // the rest of the release, still held
+    expect(left).toBeLessThan(30);
+    guardian.control!.pulseNow(); // entries pass, an EA is here, and signals wait: released
+    await ea2.until(() => handed(ea, ea2).length === 30);
+    expect(handed(ea, ea2)).toEqual(Array.from({ length: 30 }, (_, i) => `s-${i + 1}`));
+    await ea2.until(() => guardian.status().buffer.held === 0);
+    expect(guardian.db.prepare("SELECT state, COUNT(*) AS n FROM held_signals GROUP BY state").all()).toEqual([{ state: 'released', n: 30 }]);
+    expect(guardian.control!.recentEvents().some((e) => /held signals? released: found held while entries pass/.test(e.text))).toBe(true);
+  });
+
+  it('an EA that comes back in SAFE_MODE gets no entry held for want of it: the services are told, a CLOSE still goes', async () => {
+    const guardian = await start(mkdir());
+    const sig = await open('sig-1', 'SIGNAL');
+    for (let i = 1; i <= 3; i++) sig.send('SIGNAL', entry(i));
+    sig.send('SIGNAL', { signal_id: 'c-1', symbol: 'EURUSD', action: 'CLOSE', ticket: 1001 });
+    await sig.until(() => guardian.status().buffer.held === 4); // no EA: NO_ROUTE
+    guardian.control!.pin('SAFE_MODE', 600, 'alice', 'broker margin call');
+    const ea = await open('ea-1', 'EA');
+    await ea.until(() => guardian.status().buffer.held === 0);
+    await sig.until(() => sig.got.filter((e) => e.header.message_type === 'ERROR').length === 3);
+    expect(handed(ea)).toEqual(['c-1']);
+    const errors = sig.got.filter((e) => e.header.message_type === 'ERROR').map((e) => e.payload as { reason: string; detail: string });
+    expect(errors.map((e) => e.reason)).toEqual(['MODE_BLOCK', 'MODE_BLOCK', 'MODE_BLOCK']);
+    expect(errors[0]!.detail).toMatch(/SAFE_MODE: new entries are refused \(.*\) \(checked at release\)/);
+  });
+
+  it('entries held for want of an EA stay held while the operator holds entries, then go once, never refused as their own duplicates', async () => {
+    const guardian = await start(mkdir());
+    const sig = await open('sig-1', 'SIGNAL');
+    for (let i = 1; i <= 12; i++) sig.send('SIGNAL', entry(i)); // passed the gate on arrival; then no EA
+    await sig.until(() => guardian.status().buffer.held === 12);
+    guardian.control!.holdEntries('alice', 'spread too wide');
+    const ea = await open('ea-1', 'EA');
+    await new Promise((r) => setTimeout(r, 100)); // the EA's release runs its three chunks, and leaves them
+    expect(handed(ea)).toEqual([]);
+    expect(guardian.status().buffer.held).toBe(12);
+    guardian.control!.resumeEntries('alice', 'spread is back');
+    await ea.until(() => handed(ea).length === 12);
+    expect(handed(ea)).toEqual(Array.from({ length: 12 }, (_, i) => `s-${i + 1}`));
+    expect(sig.got.filter((e) => e.header.message_type === 'ERROR')).toEqual([]);
+  });
+});

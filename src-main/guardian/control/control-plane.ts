@@ -6,12 +6,14 @@
 //   USE_SIGNAL_TIER     router.signals.activeTier (cached, or heuristic when cached is unusable)
 //   HOLD_NEW_ENTRIES    manage-only: new-entry signals (BUY, SELL) held with reason MODE_BLOCK and
 //                       a TTL; CLOSE and MODIFY pass. SAFE_MODE refuses new entries.
-//   RELEASE / EXPIRE    router.releaseHeld('MODE_BLOCK') / router.expireHeld('MODE_BLOCK')
+//   RELEASE / EXPIRE    router.releaseHeld() / router.expireHeld('MODE_BLOCK'); every held signal
+//                       meets the mode again at its release (signals.entryVerdict), and one found
+//                       held while entries pass and an EA is here is released (releaseLeftovers)
 //   SEND_COMMAND        COMMAND to every EA, durably (router.send)
 // Breakers per path, signal tier, broker and store are fed from router and TRADE events. Failing
 // paths are repaired in the background by runbooks, and proved by shadow verification before
-// traffic returns (the path desk, path-desk.ts). Mode, breakers, repairs and the tier survive a
-// restart (table control_state).
+// traffic returns (the path desk, path-desk.ts). Mode, breakers, repairs, the tier and the
+// operator's hold of new entries survive a restart (table control_state).
 import { join } from 'node:path';
 import type { PathName, SignalPayload, SignalTier } from '../../../src-shared/protocol';
 import { SIGNAL_TIERS } from '../../../src-shared/protocol';
@@ -25,10 +27,10 @@ import { DisposableStore, Emitter, toDisposable, type Disposable } from '../life
 import { MODE_SEVERITY, ModeManager, parsePolicy, type FailoverPolicy, type Mode, type ModeEffect } from '../modes';
 import { PulseSampler, type PulseSnapshot } from '../pulse';
 import { initialRepairState, loadRunbooks, shiftRepairState, successRate_pct, type Runbook } from '../repair';
-import type { Router, RouterEvent, SignalDecision } from '../router';
+import type { EntryVerdict, Router, RouterEvent, SignalDecision } from '../router';
 import { ConstraintEngine, decide, type Decision } from './engine';
 import { PathDesk } from './path-desk';
-import { ControlStore } from './persistence';
+import { ControlStore, readEntryHold, type EntryHold } from './persistence';
 import { ConstraintRepository, type ConstraintRun } from './repository';
 import { commScore, DEFAULT_SIGNAL_STALE_S, execScore, tierScore, tierUsable, type BreakerLookup, type ScoreWhy } from './scores';
 import { buildStatus, whyOf } from './status';
@@ -96,6 +98,8 @@ export interface ControlPlane extends Disposable {
 
 const ENTRY_ACTIONS = new Set(['BUY', 'SELL']);
 const HOUR_MS = 3_600_000;
+/** The release of held signals found waiting while entries pass, at most this often. */
+const LEFTOVER_RELEASE_MS = 5000;
 
 const whyRecord = whyOf;
 
@@ -143,7 +147,7 @@ class ControlPlaneImpl implements ControlPlane {
   private dirty = true;
   private disposed = false;
   private entryTtl_s: number;
-  private operatorHold: { by: string; reason: string; untilDrained: boolean } | null = null;
+  private operatorHold: EntryHold | null = null;
   private readonly errorBudget = new ErrorBudget();
   private readonly previousPolicy: Router['signals']['policy'];
   private readonly episodes: number[] = [];
@@ -151,6 +155,7 @@ class ControlPlaneImpl implements ControlPlane {
   private readonly heldEvents = new HeldEventThrottle();
   private lastExpire_ms = -Infinity;
   private releaseDue = false;
+  private lastLeftoverRelease_ms = -Infinity;
   private readonly lastStatus = new Map<string, string>();
   private lastSample_ms = -Infinity;
   private lastPrune_ms = -Infinity;
@@ -203,6 +208,7 @@ class ControlPlaneImpl implements ControlPlane {
     let repair = saved.repair ? shiftRepairState(saved.repair.state, monotonicShift_ms(saved.repair.saved_at, this.clock)) : initialRepairState();
     repair = { ...repair, history: this.state.history(this.clock) };
     if (saved.signal_tier && SIGNAL_TIERS.includes(saved.signal_tier)) this.router.signals.activeTier = saved.signal_tier;
+    this.operatorHold = readEntryHold(saved.entry_hold);
 
     this.pulse_ms = o.pulse?.pulse_ms ?? 250;
     this.sampler = this.store.add(new PulseSampler({ router: o.router, db: o.db, clock: this.clock, dataDir: o.dataDir, ...(o.truth ? { truth: o.truth } : {}), ...(o.writer ? { writer: o.writer } : {}) }, { ...o.pulse, pulse_ms: this.pulse_ms }));
@@ -225,12 +231,20 @@ class ControlPlaneImpl implements ControlPlane {
 
     this.previousPolicy = this.router.signals.policy;
     this.router.signals.policy = (signal, from) => this.entryDecision(signal) ?? this.previousPolicy?.(signal, from);
+    // And at a held signal's release, whatever held it: the mode as it is then.
+    this.router.signals.entryVerdict = (signal) => {
+      const verdict = this.entryVerdict(signal);
+      if (verdict?.action === 'refuse') this.heldOutcomes.refused++;
+      return verdict;
+    };
     this.store.add(toDisposable(() => {
       this.router.signals.policy = this.previousPolicy;
+      this.router.signals.entryVerdict = undefined;
     }));
 
     if (shadowWhy) this.note('config', `running on the shadow configuration (${this.files.constraints}): ${shadowWhy}`, 'warning');
     if (saved.modes) this.note('config', `restored: mode ${this.mode}, ${this.breakers.dependencies().length} breakers, tier ${this.router.signals.activeTier}`, 'info');
+    if (this.operatorHold) this.note('entries', `restored: new entries held by ${this.operatorHold.by}${this.operatorHold.untilDrained ? ' until the buffer is empty' : ''} (${this.operatorHold.reason})`, 'warning');
     if (o.autostart ?? true) this.store.add(this.clock.setInterval(() => this.tick(), this.pulse_ms));
   }
 
@@ -426,6 +440,7 @@ class ControlPlaneImpl implements ControlPlane {
       if (effects.length > 0) this.dirty = true;
     } else this.modeManager.tick();
     this.flushRelease();
+    this.releaseLeftovers(now);
     if (this.operatorHold?.untilDrained && snapshot.buffer.depth === 0) this.resumeEntries(this.operatorHold.by, 'the buffer is drained');
     this.desk.pulse(snapshot);
     this.expireHeldIfDue(now);
@@ -525,10 +540,27 @@ class ControlPlaneImpl implements ControlPlane {
   private flushRelease(): void {
     if (!this.releaseDue) return;
     this.releaseDue = false;
-    if (this.operatorHold || MODE_SEVERITY[this.mode] >= MODE_SEVERITY['DEGRADED.EXEC']) return; // still held
-    const n = this.router.releaseHeld('MODE_BLOCK');
+    if (!this.entriesPass()) return; // still held
+    // Every reason: entries held for want of an EA while the mode held them have waited too.
+    const n = this.router.releaseHeld();
     this.heldOutcomes.released += n;
     this.emit({ type: 'held_signal', text: `${n} held entr${n === 1 ? 'y' : 'ies'} released: the mode cleared`, severity: 'info', data: { released: n } });
+  }
+
+  /**
+   * Held signals that nothing is releasing while entries pass and an EA is connected: left by a
+   * restart or a lost EA in the middle of a release, or by a release whose batch could not be
+   * stored. The mode's release fires on the edge (the mode clears); this is the level, so that
+   * none of them waits out its time to live for nothing. At most one every LEFTOVER_RELEASE_MS.
+   */
+  private releaseLeftovers(now: number): void {
+    if (now - this.started_ms < this.warmup_ms || now - this.lastLeftoverRelease_ms < LEFTOVER_RELEASE_MS) return;
+    if (!this.entriesPass() || this.router.releaseRunning) return;
+    const waiting = this.router.heldUnsettled();
+    if (waiting === 0 || this.router.releaseHeld() === 0) return; // none, or no EA to release them to
+    this.lastLeftoverRelease_ms = now;
+    this.heldOutcomes.released += waiting;
+    this.emit({ type: 'held_signal', text: `${waiting} held signal${waiting === 1 ? '' : 's'} released: found held while entries pass (left by a restart or an interrupted release)`, severity: 'warning', data: { released: waiting } });
   }
 
   private eaIds(): string[] {
@@ -570,20 +602,31 @@ class ControlPlaneImpl implements ControlPlane {
     if (from !== tier) this.emit({ type: 'signal_tier', text: `signal tier ${from} -> ${tier}`, severity: tier === 'primary' ? 'info' : 'warning', data: { from, to: tier } });
   }
 
-  /** The mode's entry policy on one signal: undefined lets it route. */
+  /** The mode's entry policy on one arriving signal: undefined lets it route. */
   private entryDecision(signal: SignalPayload): SignalDecision | undefined {
-    if (!ENTRY_ACTIONS.has(signal.action)) return undefined; // CLOSE and MODIFY are always managed
-    const mode = this.modeManager.mode;
-    if (mode === 'SAFE_MODE') {
+    const verdict = this.entryVerdict(signal);
+    if (!verdict) return undefined;
+    if (verdict.action === 'refuse') {
       this.heldOutcomes.refused++;
+      return verdict;
+    }
+    this.heldOutcomes.held++;
+    return { action: 'hold', reason: verdict.reason, ttl_s: this.entryTtl_s };
+  }
+
+  /** What the mode and the operator's hold say of a signal now; CLOSE and MODIFY always pass. */
+  private entryVerdict(signal: SignalPayload): ReturnType<EntryVerdict> {
+    if (!ENTRY_ACTIONS.has(signal.action)) return undefined; // CLOSE and MODIFY are always managed
+    if (this.mode === 'SAFE_MODE') {
       const why = this.modeManager.state.safe?.why.text ?? this.modeManager.state.pin?.reason ?? 'SAFE_MODE';
       return { action: 'refuse', reason: 'MODE_BLOCK', detail: `SAFE_MODE: new entries are refused (${why})` };
     }
-    if (MODE_SEVERITY[mode] >= MODE_SEVERITY['DEGRADED.EXEC'] || this.operatorHold) {
-      this.heldOutcomes.held++;
-      return { action: 'hold', reason: 'MODE_BLOCK', ttl_s: this.entryTtl_s };
-    }
-    return undefined;
+    return this.entriesPass() ? undefined : { action: 'hold', reason: 'MODE_BLOCK' };
+  }
+
+  /** New entries go out: the mode is below DEGRADED.EXEC and no operator holds them. */
+  private entriesPass(): boolean {
+    return MODE_SEVERITY[this.mode] < MODE_SEVERITY['DEGRADED.EXEC'] && !this.operatorHold;
   }
 
   // ---- breakers --------------------------------------------------------------------------------
@@ -737,6 +780,7 @@ class ControlPlaneImpl implements ControlPlane {
       breakers: this.breakers.snapshot(),
       repair: { state: this.desk.state, saved_at: { now_ms: this.clock.now_ms(), wall_ms: this.clock.wall_ms() } },
       signal_tier: this.router.signals.activeTier,
+      entry_hold: this.operatorHold,
     };
     const wall_ms = this.clock.wall_ms();
     const writer = this.o.writer;
@@ -810,6 +854,8 @@ class ControlPlaneImpl implements ControlPlane {
   holdEntries(by: string, reason: string, options: { untilDrained?: boolean } = {}): void {
     const was = this.operatorHold;
     this.operatorHold = { by, reason, untilDrained: options.untilDrained ?? false };
+    this.dirty = true;
+    this.persist();
     if (!was && MODE_SEVERITY[this.mode] < MODE_SEVERITY['DEGRADED.EXEC']) this.sendCommand('HOLD_NEW_ENTRIES', `held by ${by}: ${reason}`);
     this.emit({ type: 'entries', text: `new entries held by ${by}${options.untilDrained ? ' until the buffer is empty' : ''}: ${reason}`, severity: 'warning', data: { by, reason } });
   }
@@ -817,6 +863,8 @@ class ControlPlaneImpl implements ControlPlane {
   resumeEntries(by: string, reason: string): void {
     if (!this.operatorHold) return;
     this.operatorHold = null;
+    this.dirty = true;
+    this.persist();
     this.emit({ type: 'entries', text: `new entries resumed by ${by}: ${reason}`, severity: 'info', data: { by, reason } });
     if (MODE_SEVERITY[this.mode] < MODE_SEVERITY['DEGRADED.EXEC']) {
       this.sendCommand('RESUME', `resumed by ${by}: ${reason}`); // queued ahead of the entries it releases

@@ -230,6 +230,29 @@ describe('the control plane on a data plane with no peers (ManualClock)', () => 
     expect(cp.controlStatus().slo?.error_budget_burn).toBeNull();
   });
 
+  it("keeps the operator's hold of new entries across a restart, and its release too", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guardian-cp-'));
+    dirs.push(dir);
+    const restart = (): ControlPlane => {
+      const o = open.pop()!;
+      o.cp.dispose();
+      o.router.dispose();
+      o.commit.dispose();
+      o.db.close();
+      return start(dir, new ManualClock({ now_ms: 50, wall_ms: Date.UTC(2026, 0, 6, 9, 5) }));
+    };
+    const cp = start(dir, new ManualClock({ now_ms: 1000, wall_ms: Date.UTC(2026, 0, 6, 9) }));
+    cp.holdEntries('alice', 'NFP at 13:30');
+    let again = restart();
+    expect(again.controlStatus().controls).toMatchObject({ entries_held: true, drain_buffer_first: false });
+    expect(again.controlStatus().control.entries).toBe('hold');
+    expect(again.recentEvents().some((e) => e.severity === 'warning' && /restored: new entries held by alice \(NFP at 13:30\)/.test(e.text))).toBe(true);
+    again.resumeEntries('bob', 'NFP is out');
+    again = restart();
+    expect(again.controlStatus().controls?.entries_held).toBe(false);
+    expect(again.recentEvents().some((e) => /new entries held/.test(e.text))).toBe(false);
+  });
+
   it('reloads its configuration, refusing a bad file and keeping the one in force', () => {
     const dir = mkdtempSync(join(tmpdir(), 'guardian-cp-'));
     dirs.push(dir);

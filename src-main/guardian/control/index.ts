@@ -7,8 +7,9 @@
 //   the router's signal policy back.
 // - The mode's effects reach the data plane only through the router's public API: forcePath (with
 //   the control plane's name as `by`), signals.activeTier, signals.policy (new entries held or
-//   refused with MODE_BLOCK; CLOSE and MODIFY always pass), releaseHeld / expireHeld('MODE_BLOCK')
-//   and send(ea, 'COMMAND', ...).
+//   refused with MODE_BLOCK; CLOSE and MODIFY always pass), signals.entryVerdict (the same mode
+//   at a held signal's release, whatever held it), releaseHeld / expireHeld('MODE_BLOCK') and
+//   send(ea, 'COMMAND', ...).
 // - IncidentSink is the hook for the incident log: record(ControlEvent) for everything,
 //   modeEffect(ModeEffect) for the mode manager's effects as they are, chainOk() for log_chain_ok.
 export { ConstraintEngine, decide } from './engine';

@@ -1,6 +1,6 @@
 // What the control plane keeps across a restart: the mode manager's and the breaker board's
 // snapshots, the repair orchestrator's state and the signal tier in force (table control_state,
-// JSON per key, written on every change), and every finished repair (table repair_runs, the source
+// JSON per key, written on every change), the operator's hold of new entries, and every finished repair (table repair_runs, the source
 // of the estimates to recover).
 import type { SignalTier } from '../../../src-shared/protocol';
 import type { BoardSnapshot } from '../breakers';
@@ -14,9 +14,25 @@ export interface SavedControlState {
   breakers?: BoardSnapshot;
   repair?: { state: RepairState; saved_at: SavedAt };
   signal_tier?: SignalTier;
+  /** The operator's hold of new entries (null: none): a restart must not lift it. */
+  entry_hold?: EntryHold | null;
 }
 
-const KEYS = ['modes', 'breakers', 'repair', 'signal_tier'] as const;
+export interface EntryHold {
+  by: string;
+  reason: string;
+  untilDrained: boolean;
+}
+
+/** A saved entry hold as written, or null when the row says none or cannot be read as one. */
+export function readEntryHold(value: unknown): EntryHold | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.by !== 'string' || typeof v.reason !== 'string') return null;
+  return { by: v.by, reason: v.reason, untilDrained: v.untilDrained === true };
+}
+
+const KEYS = ['modes', 'breakers', 'repair', 'signal_tier', 'entry_hold'] as const;
 
 export class ControlStore {
   private readonly q;

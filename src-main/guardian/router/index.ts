@@ -5,5 +5,5 @@ export { SpoolLink } from './spool-link';
 export { StreamLink, type LinkSettings } from './stream-link';
 export { acceptConnection } from './wire';
 export { PathStats, type PathHealth } from './path-stats';
-export type { SignalDecision, SignalPolicy, ReleaseCheck } from './signal-desk';
+export type { EntryVerdict, SignalDecision, SignalPolicy, ReleaseCheck } from './signal-desk';
 export type { Peer, PathSwitch } from './peer';

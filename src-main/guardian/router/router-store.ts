@@ -40,6 +40,14 @@ export interface HeldRow {
   /** Refused on arrival: stored settled, never open. */
   refused?: true;
 }
+/** Where a release has got to: the last held signal it passed, by (held_ms, rowid). */
+export interface ReleaseCursor {
+  held_ms: number;
+  rid: number;
+}
+export const RELEASE_FROM_START: ReleaseCursor = { held_ms: -1, rid: 0 };
+/** A held signal as a release reads it. */
+export type ReleasableRow = HeldRow & ReleaseCursor;
 /** An open held signal due to expire: what its expiry needs, not its payload. */
 export interface DueHeldRow {
   message_id: string;
@@ -106,10 +114,13 @@ export class RouterStore {
       // The open ones only, through the partial index held_signals_open (migration 7).
       heldDue: db.prepare("SELECT message_id, origin_stream, reason FROM held_signals WHERE state = 'held' AND expires_ms < ? ORDER BY expires_ms LIMIT ?"),
       heldFor: db.prepare("SELECT message_id, origin_stream, reason FROM held_signals WHERE state = 'held' AND reason = ?"),
-      // Oldest first; ties (one batch) in the order they were stored.
-      heldToRelease: db.prepare(`SELECT message_id, origin_stream, origin_seq, payload, reason, held_ms, expires_ms FROM held_signals
-        WHERE state = 'held' AND (@reason IS NULL OR reason = @reason OR reason = @releasing) ORDER BY held_ms, rowid LIMIT @limit`),
-      openHeldCount: db.prepare("SELECT COUNT(*) FROM held_signals WHERE state = 'held' AND (@reason IS NULL OR reason = @reason)").pluck(),
+      // Oldest first; ties (one batch) in the order they were stored. After a cursor: a release
+      // passes each row once, so one that stays held (the mode holds entries) is not read again.
+      heldToRelease: db.prepare(`SELECT rowid AS rid, message_id, origin_stream, origin_seq, payload, reason, held_ms, expires_ms FROM held_signals
+        WHERE state = 'held' AND (@reason IS NULL OR reason = @reason OR reason = @releasing)
+          AND (held_ms > @after_ms OR (held_ms = @after_ms AND rowid > @after_rid))
+        ORDER BY held_ms, rowid LIMIT @limit`),
+      openHeldCount: db.prepare("SELECT COUNT(*) FROM held_signals WHERE state = 'held' AND (@reason IS NULL OR reason = @reason OR reason = @releasing)").pluck(),
       pruneHeld: db.prepare("DELETE FROM held_signals WHERE held_ms < ? AND state <> 'held'"),
       pruneDead: db.prepare('DELETE FROM dead_letters WHERE ts_ms < ?'),
       pruneEvents: db.prepare('DELETE FROM router_events WHERE ts_ms < ?'),
@@ -146,13 +157,16 @@ export class RouterStore {
   dueHeld(now_ms: number, limit: number): DueHeldRow[] {
     return this.q.heldDue.all(now_ms, limit) as DueHeldRow[];
   }
-  /** The next open held signals to release: for `reason` (or every one) and those held behind a release. */
-  heldToRelease(reason: string | undefined, releasing: string, limit: number): (HeldRow & { held_ms: number })[] {
-    return this.q.heldToRelease.all({ reason: reason ?? null, releasing, limit }) as (HeldRow & { held_ms: number })[];
+  /**
+   * The next open held signals to release after `after` (held_ms, rowid): for `reason` (or every
+   * one) and those held behind a release (`releasing`).
+   */
+  heldToRelease(reason: string | undefined, releasing: string, after: ReleaseCursor, limit: number): ReleasableRow[] {
+    return this.q.heldToRelease.all({ reason: reason ?? null, releasing, after_ms: after.held_ms, after_rid: after.rid, limit }) as ReleasableRow[];
   }
-  /** How many are open for `reason` (or in all). */
-  openHeldCount(reason?: string): number {
-    return this.q.openHeldCount.get({ reason: reason ?? null }) as number;
+  /** How many are open for `reason` (or in all), with those held behind a release: what heldToRelease reads. */
+  openHeldCount(reason: string | undefined, releasing: string): number {
+    return this.q.openHeldCount.get({ reason: reason ?? null, releasing }) as number;
   }
   /** Open held signals held for `reason`. */
   heldFor(reason: string): DueHeldRow[] {

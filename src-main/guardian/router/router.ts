@@ -10,7 +10,7 @@ import type { Db, GroupCommit } from '../store';
 import type { Clock } from '../clock';
 import type { PathLink } from './link';
 import { Peer } from './peer';
-import { Batch, RouterStore, type DueHeldRow, type HeldRow } from './router-store';
+import { Batch, RELEASE_FROM_START, RouterStore, type DueHeldRow, type ReleasableRow, type ReleaseCursor } from './router-store';
 import { InboundSequence, OutboundQueue } from './streams';
 import type { StreamLink } from './stream-link';
 import { RouterEvents, type RouterEvent } from './events';
@@ -261,27 +261,38 @@ export class Router {
     });
   }
 
-  /** A release under way: its reason (undefined: every reason), sent a chunk a batch. */
-  private releasing: { reason: string | undefined } | null = null;
+  /**
+   * A release under way: its reason (undefined: every reason), sent a chunk a batch, and the last
+   * held signal it has passed (each is passed once: one the mode still holds stays behind).
+   */
+  private releasing: { reason: string | undefined; after: ReleaseCursor } | null = null;
+
+  /** A release is running (its next chunk follows once the last is stored). */
+  get releaseRunning(): boolean {
+    return this.releasing !== null;
+  }
 
   /**
    * Releases held signals with the given reason (or all) to every EA, oldest first; the rest stay
    * held. A chunk a batch, the next once it is stored, so that a release of hundreds of thousands
    * (a long hold at full rate) does not hold the event loop for seconds (one batch of 550,000 took
    * about 10 s, and the stall itself degraded the mode). Signals that arrive meanwhile are held
-   * behind it (RELEASING) and go out with it, in order. Returns how many were open to release.
+   * behind it (RELEASING) and go out with it, in order. Each signal meets the entry policy as it
+   * is now (SignalDesk.entryVerdict): refused in SAFE_MODE, left held while entries are held.
+   * Returns how many were open to release.
    */
   releaseHeld(reason?: string): number {
     if (this.eaPeers().length === 0) return 0;
-    const open = this.store.openHeldCount(reason);
+    const open = this.store.openHeldCount(reason, RELEASING);
     if (open === 0) return 0;
     if (this.releasing) {
-      // One release at a time; a second reason widens it to every reason. Safe while the only
-      // reasons are NO_ROUTE and MODE_BLOCK, each released only once it no longer applies.
-      if (this.releasing.reason !== reason) this.releasing.reason = undefined;
+      // One release at a time. A second call (another reason widens it to every reason) starts it
+      // from the oldest again: what it passed is settled, or was left held by a mode that may have
+      // cleared since, and must keep its place ahead of what is newer.
+      this.releasing = { reason: this.releasing.reason === reason ? reason : undefined, after: RELEASE_FROM_START };
       return open;
     }
-    this.releasing = { reason };
+    this.releasing = { reason, after: RELEASE_FROM_START };
     this.releaseChunk();
     return open;
   }
@@ -291,12 +302,14 @@ export class Router {
     if (!run) return;
     const eas = this.eaPeers();
     const limit = this.opts.release_chunk ?? 10_000;
-    let fetched: (HeldRow & { held_ms: number })[] = [];
+    let fetched: ReleasableRow[] = [];
     try {
-      if (eas.length > 0) fetched = this.store.heldToRelease(run.reason, RELEASING, limit);
+      if (eas.length > 0) fetched = this.store.heldToRelease(run.reason, RELEASING, run.after, limit);
     } catch {
       fetched = []; // the store is closing: what is left stays held
     }
+    const lastRow = fetched[fetched.length - 1];
+    if (lastRow) run.after = { held_ms: lastRow.held_ms, rid: lastRow.rid };
     // A row being released by a batch not yet stored still reads as held: skip it, or it would go out twice.
     const rows = fetched.filter((r) => !this.settling.has(r.message_id));
     // Less than a chunk left: this is the last, and the release ends now, so that what arrives next
@@ -305,20 +318,21 @@ export class Router {
     const last = fetched.length < limit;
     if (last) this.releasing = null;
     if (rows.length === 0) {
-      this.releasing = null;
+      if (!last) setImmediate(() => this.releaseChunk());
       return;
     }
     const b = this.open();
-    this.settle(b, rows.map((r) => r.message_id));
     const now = Date.now();
     // Past its time to live before its release: expired, and its service told, as by expireHeld.
-    this.expireInBatch(b, rows.filter((r) => r.expires_ms !== null && r.expires_ms < now));
+    const expired = rows.filter((r) => r.expires_ms !== null && r.expires_ms < now);
+    const settled: string[] = expired.map((r) => r.message_id);
+    this.expireInBatch(b, expired);
     for (const r of rows) {
       if (r.expires_ms !== null && r.expires_ms < now) continue;
       const signal = JSON.parse(r.payload) as SignalPayload;
-      // A signal the policy held (the mode) meets the pre-trade gate at its release; one held for
-      // want of an EA (NO_ROUTE) or behind a release passed the whole policy on arrival.
-      const refused = r.reason === 'NO_ROUTE' || r.reason === RELEASING ? undefined : this.signals.releaseCheck?.(signal, r.origin_stream);
+      const refused = this.releaseVerdict(signal, r);
+      if (refused === 'hold') continue; // entries are held now: it stays, for the release that follows the mode
+      settled.push(r.message_id);
       if (refused) {
         b.heldOutcomes.push({ message_id: r.message_id, state: 'refused' });
         b.after.push((err) => {
@@ -331,6 +345,7 @@ export class Router {
       b.heldOutcomes.push({ message_id: r.message_id, state: 'released' });
       for (const ea of eas) this.queueOutbound(b, ea, 'SIGNAL', signal, r.origin_stream, r.origin_seq);
     }
+    this.settle(b, settled);
     // The next chunk once this one is stored; I/O (ACKs, heartbeats) runs in between.
     if (!last) {
       b.after.push((err) => {
@@ -338,6 +353,20 @@ export class Router {
         else setImmediate(() => this.releaseChunk());
       });
     }
+  }
+
+  /**
+   * A held signal at its release: 'hold' to leave it held, a refusal, or undefined to send it. The
+   * entry policy as it is now applies to every one. The pre-trade gate applies to those the policy
+   * held before the gate saw them; one held for want of an EA (NO_ROUTE) or behind a release passed
+   * the gate on arrival, and a second look would call it a duplicate of itself.
+   */
+  private releaseVerdict(signal: SignalPayload, r: ReleasableRow): 'hold' | { reason: string; detail: string } | undefined {
+    const now = this.signals.entryVerdict?.(signal);
+    if (now?.action === 'hold') return 'hold';
+    if (now?.action === 'refuse') return { reason: now.reason, detail: `${now.detail} (checked at release)` };
+    if (r.reason === 'NO_ROUTE' || r.reason === RELEASING) return undefined;
+    return this.signals.releaseCheck?.(signal, r.origin_stream);
   }
 
   /** Sends ERROR to a signal's origin, on its best link, if it is connected. */
@@ -719,6 +748,11 @@ export class Router {
   /** Signals waiting (no EA yet, or held by policy). */
   heldCount(): number {
     return this.openHeld;
+  }
+
+  /** Open held signals that no batch is settling now (a release or an expiry being stored). */
+  heldUnsettled(): number {
+    return Math.max(0, this.openHeld - this.settling.size);
   }
 
   /** Age of the oldest message stored for a peer and not yet acknowledged. */

@@ -18,9 +18,17 @@ export type SignalPolicy = (signal: SignalPayload, from: { node_id: string; tier
  */
 export type ReleaseCheck = (signal: SignalPayload, origin: string) => { reason: string; detail: string } | undefined;
 
+/**
+ * What the entry policy (the mode) says of a signal now, whatever the gates said on its arrival:
+ * asked of every held signal at its release, so that one held for want of an EA does not go out
+ * in SAFE_MODE, or while entries are held, just because the EA came back.
+ */
+export type EntryVerdict = (signal: SignalPayload) => { action: 'refuse'; reason: string; detail: string } | { action: 'hold'; reason: string } | undefined;
+
 export class SignalDesk {
   policy: SignalPolicy | undefined;
   releaseCheck: ReleaseCheck | undefined;
+  entryVerdict: EntryVerdict | undefined;
   constructor(public activeTier: SignalTier) {}
 
   decide(signal: SignalPayload, from: Peer): SignalDecision {
