@@ -4,6 +4,7 @@
 // released (after the EA's RESUME) when the mode clears; every outcome is recorded.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SignalPayload, TradePayload } from '../src-shared/protocol';
+import { EA_STATE_CODES } from '../src-main/guardian/agents';
 import { startScenario, sleep, until, type Scenario, TEST_POLICY } from './control-harness';
 
 const entry = (id: string): SignalPayload => ({ signal_id: id, symbol: 'EURUSD', action: 'BUY', lots: 0.01, price: 1.08, sl: 1.07, tp: 1.1, tier: 'primary' });
@@ -48,6 +49,10 @@ describe('control plane: the broker rejects orders', () => {
     expect(entered.why?.text).toMatch(/exec \d+(\.\d+)? < 60/);
     expect(cp.controlStatus().control.entries).toBe('hold');
     await until(() => ea.holdingNewEntries, 3000, 'the EA told to hold new entries');
+    // It says PAUSED, as told: the constraint that asks an operator to resume a paused EA stays
+    // quiet (resuming it would undo the hold).
+    await until(() => cp.latest()!.snapshot.vars.ea_state_code_agents === EA_STATE_CODES.PAUSED, 3000, 'the EA reporting PAUSED');
+    expect(cp.latest()!.decision.results.find((r) => r.id === 'ea_running')).toMatchObject({ status: 'pass' });
     await g.router.send('ea-1', 'PARAM', { name: 'reject_rate', value: 0 });
 
     // Batch A: entries held; a close and a modification pass at once.

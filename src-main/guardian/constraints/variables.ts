@@ -57,7 +57,7 @@ export const CONSTRAINT_VARIABLES: readonly VariableSpec[] = [
   { name: 'clock_skew_ms', unit: 'ms', source: 'pulse', description: "Host clock minus the broker's server_time (signed): the least skew the last minute of whole-second readings proves." },
   { name: 'buffer_depth', unit: 'count', source: 'router', description: 'Messages waiting in the durable outbox.' },
   { name: 'oldest_age_s', unit: 's', source: 'router', description: 'Age of the oldest message waiting in the outbox.' },
-  { name: 'ea_state_code', unit: 'code', source: 'ea', description: 'EA state: 0 running, 1 paused by operator, 2 halted by the EA, 3 starting, 4 stopped.' },
+  { name: 'ea_state_code', unit: 'code', source: 'ea', description: 'EA state: 0 running, 1 paused by operator, 2 halted by the EA, 3 starting, 4 stopped. PAUSED while Guardian holds new entries is the EA doing as told: 0.' },
   { name: 'ea_halted', unit: 'flag', source: 'ea', description: '1 when the EA has halted itself (trading disabled, fatal error), 0 otherwise.' },
 
   // broker connectivity: the chain Guardian -> bridge -> EA -> broker

@@ -401,6 +401,7 @@ class ControlPlaneImpl implements ControlPlane {
     while (this.episodes.length > 0 && this.episodes[0]! < now - HOUR_MS) this.episodes.shift();
     this.sampler.setExtra('degrade_episodes_1h', this.episodes.length);
     this.sampler.setExtra('repair_success_pct', successRate_pct(this.desk.state.history, now - 24 * HOUR_MS));
+    this.sampler.setExtra('entries_held', this.entriesPass() ? 0 : 1);
     return { now, snapshot: this.sampler.sample() };
   }
 

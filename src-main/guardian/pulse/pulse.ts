@@ -8,7 +8,7 @@ import type { Envelope, PathName, SignalTier, StatusPayload, TradePayload } from
 import { PATH_PRIORITY, SIGNAL_TIERS } from '../../../src-shared/protocol';
 import { EA_STATE_CODES } from '../agents';
 import type { Clock } from '../clock';
-import { CONSTRAINT_VARIABLE_INDEX, CONSTRAINT_VARIABLES, type ConstraintFilterContext, type Regime } from '../constraints';
+import { CONSTRAINT_VARIABLE_INDEX, CONSTRAINT_VARIABLES, EA_STATE_CODES as EA_STATE_CODES_CATALOGUE, type ConstraintFilterContext, type Regime } from '../constraints';
 import { toDisposable, type Disposable, DisposableStore, Emitter } from '../lifecycle';
 import type { Peer, Router, RouterEvent } from '../router';
 import type { Db } from '../store';
@@ -177,7 +177,8 @@ export interface TradeEvent {
 }
 
 const AGENT_EXTRA_VARS = ['orders_per_min', 'session_open', 'news_blackout', 'degrade_episodes_1h', 'repair_success_pct', 'false_positive_rate_pct'] as const;
-export type ExtraVar = (typeof AGENT_EXTRA_VARS)[number] | 'log_chain_ok' | 'pretrade_blocks_per_min';
+/** `entries_held`: 1 while Guardian holds new entries (a mode, the operator), so it has told the EA to. */
+export type ExtraVar = (typeof AGENT_EXTRA_VARS)[number] | 'log_chain_ok' | 'pretrade_blocks_per_min' | 'entries_held';
 
 const worst = {
   max: (a: number, b: number) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.max(a, b)),
@@ -271,6 +272,15 @@ export class PulseSampler implements Disposable {
   setExtra(name: ExtraVar, value: number | null): void {
     if (value === null || !Number.isFinite(value)) this.extras.delete(name);
     else this.extras.set(name, value);
+  }
+
+  /**
+   * The EA's state for the constraints. PAUSED is how an EA confirms HOLD_NEW_ENTRIES (PROTOCOL.md
+   * STATUS): while Guardian holds new entries it is the EA doing as told, so it reads as running.
+   * Otherwise `ea_running` would tell the operator to resume the EA, undoing Guardian's own hold.
+   */
+  private stateCode(code: number): number {
+    return code === EA_STATE_CODES_CATALOGUE.paused && this.extras.get('entries_held') === 1 ? EA_STATE_CODES_CATALOGUE.running : code;
   }
 
   private onRouterEvent(e: RouterEvent): void {
@@ -525,7 +535,7 @@ export class PulseSampler implements Disposable {
       clock_skew_ms: e('clock_skew_ms'),
       buffer_depth: eaPeers.length > 0 || depth > 0 ? depth : NaN_,
       oldest_age_s: oldest,
-      ea_state_code: e('ea_state_code'),
+      ea_state_code: this.stateCode(e('ea_state_code')),
       ea_halted: e('ea_halted'),
       bridge_latency_ms: bridgeLatency,
       p95_bridge_latency_ms: bridgeStats.count > 0 ? bridgeStats.p95 : NaN_,
