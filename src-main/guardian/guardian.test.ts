@@ -263,6 +263,25 @@ describe('held signals, with the control plane', () => {
     expect(errors[0]!.detail).toMatch(/SAFE_MODE: new entries are refused \(.*\) \(checked at release\)/);
   });
 
+  it('an entry held for want of an EA meets the market again at its release: a limit price the market left behind is refused', async () => {
+    const guardian = await start(mkdir());
+    const sig = await open('sig-1', 'SIGNAL');
+    sig.send('SIGNAL', { signal_id: 'lim-1', symbol: 'EURUSD', action: 'BUY', lots: 0.1, order_type: 'BUY_LIMIT', price: 1.1 });
+    sig.send('SIGNAL', { signal_id: 'mkt-1', symbol: 'EURUSD', action: 'BUY', lots: 0.2 });
+    await sig.until(() => guardian.status().buffer.held === 2); // no quote yet, no EA: admitted, held NO_ROUTE
+    guardian.control!.holdEntries('alice', 'wait for the EA to report');
+    const ea = await open('ea-1', 'EA');
+    ea.send('STATUS', { ea_state: 'IDLE', balance: 10000, equity: 10000, margin_level: 1000, spread_pips: 0.8, open_positions: 0, server_time: '2026.12.05 16:00:00', quotes: { EURUSD: { bid: 1.2, ask: 1.2002 } } });
+    await ea.until(() => ea.got.some((e) => e.header.message_type === 'ACK'));
+    guardian.control!.resumeEntries('alice', 'the EA is back');
+    await sig.until(() => sig.got.some((e) => e.header.message_type === 'ERROR'));
+    await ea.until(() => handed(ea).length === 1);
+    expect(handed(ea)).toEqual(['mkt-1']);
+    const error = sig.got.find((e) => e.header.message_type === 'ERROR')!.payload as { reason: string; detail: string };
+    expect(error.reason).toBe('PRICE_COLLAR_BLOCK');
+    expect(error.detail).toMatch(/price 1\.1 is 8\.\d+% from the EA's ask 1\.2002 .* \(checked at release\)/);
+  });
+
   it('entries held for want of an EA stay held while the operator holds entries, then go once, never refused as their own duplicates', async () => {
     const guardian = await start(mkdir());
     const sig = await open('sig-1', 'SIGNAL');

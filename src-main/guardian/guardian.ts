@@ -291,6 +291,7 @@ export async function createGuardian(config: GuardianConfig, deps: GuardianDeps)
     });
     router.signals.policy = execution.policy;
     router.signals.releaseCheck = execution.releaseCheck;
+    router.signals.admittedCheck = execution.admittedCheck;
   }
   if (deps.control) {
     let chain: { at: number; ok: boolean | null } = { at: -Infinity, ok: null };

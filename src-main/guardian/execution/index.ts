@@ -17,7 +17,7 @@
 // - Tables: migration 4 in ../store.
 export { ExecutionSafety, type ExecutionOptions } from './safety';
 export { loadPretradeLimits, parsePretradeLimits, PRETRADE_FILE, PRETRADE_SCHEMA, type PretradeLimits } from './limits';
-export { checkSignal, recordFill, initialGateState, isPendingOrder, type GateState, type GateVerdict, type GateMarket } from './pretrade';
+export { checkSignal, recheckAdmitted, recordFill, initialGateState, isPendingOrder, type GateState, type GateVerdict, type GateMarket } from './pretrade';
 export { onAcked, onStatus, onTimeout, effectSeen, type TrackedCommand } from './commands';
 export { applyTrade, reconcile, describeDifference, type Position, type Difference } from './ledger';
 export { KILL_SWITCH_RELEASE } from './view';

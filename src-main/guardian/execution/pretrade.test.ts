@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SignalPayload } from '../../../src-shared/protocol';
 import { loadPretradeLimits, type PretradeLimits } from './limits';
-import { checkSignal, initialGateState, recordFill, type GateMarket, type GateState } from './pretrade';
+import { checkSignal, initialGateState, recheckAdmitted, recordFill, type GateMarket, type GateState } from './pretrade';
 
 const BASE = loadPretradeLimits(); // the shipped file: the schema's and the file's values
 const limits = (patch: (l: PretradeLimits) => void = () => {}): PretradeLimits => {
@@ -166,5 +166,25 @@ describe('CANCEL_LOOP_BLOCK', () => {
 describe('config/pretrade.yaml', () => {
   it('ships valid, with every limit the gate reads', () => {
     expect(BASE).toMatchObject({ version: 1, bar_s: expect.any(Number), rate: { orders_per_min: expect.any(Number) }, command_timeout_s: expect.any(Number) });
+  });
+});
+
+describe('recheckAdmitted: an entry admitted earlier, leaving after a wait', () => {
+  const l = limits((x) => {
+    x.order_size.max_lots_per_symbol = 1;
+    x.price_collar.max_distance_pct = 1;
+  });
+  it('meets the market checks as they are now, not the duplicate or rate rules it passed once', () => {
+    const st = initialGateState();
+    const limit = sig({ lots: 0.5, order_type: 'BUY_LIMIT', price: 1.1 });
+    expect(reason(checkSignal(l, st, limit, market({ quote: { bid: 1.1, ask: 1.1001 } }), T0))).toBe('PASS');
+    // Asked again of the same signal: the whole gate calls it a duplicate; the recheck does not.
+    expect(reason(checkSignal(l, st, limit, market({ quote: { bid: 1.1, ask: 1.1001 } }), T0 + 1))).toBe('DUPLICATE_ORDER_BLOCK');
+    expect(recheckAdmitted(l, limit, market({ quote: { bid: 1.1, ask: 1.1001 } }))).toEqual({ pass: true });
+    // The market moved away from its price; positions opened meanwhile.
+    expect(reason(recheckAdmitted(l, limit, market({ quote: { bid: 1.2, ask: 1.2002 } })))).toBe('PRICE_COLLAR_BLOCK');
+    expect(reason(recheckAdmitted(l, limit, market({ open_lots: 0.8, quote: { bid: 1.1, ask: 1.1001 } })))).toBe('ORDER_SIZE_BLOCK');
+    // A CLOSE or MODIFY is never held back by the market.
+    expect(recheckAdmitted(l, sig({ action: 'CLOSE' }), market({ open_lots: 9 }))).toEqual({ pass: true });
   });
 });

@@ -137,43 +137,8 @@ function evaluate(l: PretradeLimits, st: GateState, s: SignalPayload, market: Ga
   }
 
   if (isEntry(s)) {
-    // ORDER_SIZE_BLOCK
-    const lots = s.lots ?? 0;
-    const o = l.order_size;
-    if (lots > o.max_lots_per_order) {
-      return { pass: false, reason: 'ORDER_SIZE_BLOCK', detail: `${fmt(lots)} lots > max_lots_per_order ${fmt(o.max_lots_per_order)}` };
-    }
-    if (market.open_lots + lots > o.max_lots_per_symbol) {
-      return { pass: false, reason: 'ORDER_SIZE_BLOCK', detail: `${s.symbol}: ${fmt(market.open_lots)} lots open + ${fmt(lots)} > max_lots_per_symbol ${fmt(o.max_lots_per_symbol)}` };
-    }
-    const price = s.price ?? (market.quote ? (market.quote.bid + market.quote.ask) / 2 : undefined);
-    if (price !== undefined) {
-      const order = notional(l, s.symbol, lots, price);
-      if (order > o.max_notional_per_order) {
-        return { pass: false, reason: 'ORDER_SIZE_BLOCK', detail: `notional ${fmt(order)} > max_notional_per_order ${fmt(o.max_notional_per_order)}` };
-      }
-      const total = notional(l, s.symbol, market.open_lots + lots, price);
-      if (total > o.max_notional_per_symbol) {
-        return { pass: false, reason: 'ORDER_SIZE_BLOCK', detail: `${s.symbol}: notional with open lots ${fmt(total)} > max_notional_per_symbol ${fmt(o.max_notional_per_symbol)}` };
-      }
-    }
-
-    // PRICE_COLLAR_BLOCK
-    if (isPendingOrder(s) && s.price !== undefined) {
-      const q = market.quote;
-      if (!q) {
-        if (l.price_collar.require_quote) return { pass: false, reason: 'PRICE_COLLAR_BLOCK', detail: `no quote from the EA for ${s.symbol} to check a ${s.order_type} price against` };
-      } else {
-        const ref = s.action === 'BUY' ? q.ask : q.bid;
-        const distance_pct = (Math.abs(s.price - ref) / ref) * 100;
-        if (distance_pct > l.price_collar.max_distance_pct + 1e-9) { // the edge itself passes, float noise aside
-          return {
-            pass: false, reason: 'PRICE_COLLAR_BLOCK',
-            detail: `${s.order_type} price ${s.price} is ${fmt(distance_pct)}% from the EA's ${s.action === 'BUY' ? 'ask' : 'bid'} ${ref} > max_distance_pct ${l.price_collar.max_distance_pct}`,
-          };
-        }
-      }
-    }
+    const v = entryAgainstMarket(l, s, market);
+    if (!v.pass) return v;
   }
 
   // RATE_THROTTLE_BLOCK
@@ -190,6 +155,61 @@ function evaluate(l: PretradeLimits, st: GateState, s: SignalPayload, market: Ga
     }
   }
   return { pass: true };
+}
+
+/**
+ * The checks of an entry against the market and the account as they are now: its size with the
+ * lots open on the symbol, and a pending order's price against the EA's quote. Stateless: they may
+ * be asked again of an entry the gate admitted earlier, when it leaves after a wait.
+ */
+function entryAgainstMarket(l: PretradeLimits, s: SignalPayload, market: GateMarket): GateVerdict {
+  // ORDER_SIZE_BLOCK
+  const lots = s.lots ?? 0;
+  const o = l.order_size;
+  if (lots > o.max_lots_per_order) {
+    return { pass: false, reason: 'ORDER_SIZE_BLOCK', detail: `${fmt(lots)} lots > max_lots_per_order ${fmt(o.max_lots_per_order)}` };
+  }
+  if (market.open_lots + lots > o.max_lots_per_symbol) {
+    return { pass: false, reason: 'ORDER_SIZE_BLOCK', detail: `${s.symbol}: ${fmt(market.open_lots)} lots open + ${fmt(lots)} > max_lots_per_symbol ${fmt(o.max_lots_per_symbol)}` };
+  }
+  const price = s.price ?? (market.quote ? (market.quote.bid + market.quote.ask) / 2 : undefined);
+  if (price !== undefined) {
+    const order = notional(l, s.symbol, lots, price);
+    if (order > o.max_notional_per_order) {
+      return { pass: false, reason: 'ORDER_SIZE_BLOCK', detail: `notional ${fmt(order)} > max_notional_per_order ${fmt(o.max_notional_per_order)}` };
+    }
+    const total = notional(l, s.symbol, market.open_lots + lots, price);
+    if (total > o.max_notional_per_symbol) {
+      return { pass: false, reason: 'ORDER_SIZE_BLOCK', detail: `${s.symbol}: notional with open lots ${fmt(total)} > max_notional_per_symbol ${fmt(o.max_notional_per_symbol)}` };
+    }
+  }
+
+  // PRICE_COLLAR_BLOCK
+  if (isPendingOrder(s) && s.price !== undefined) {
+    const q = market.quote;
+    if (!q) {
+      if (l.price_collar.require_quote) return { pass: false, reason: 'PRICE_COLLAR_BLOCK', detail: `no quote from the EA for ${s.symbol} to check a ${s.order_type} price against` };
+    } else {
+      const ref = s.action === 'BUY' ? q.ask : q.bid;
+      const distance_pct = (Math.abs(s.price - ref) / ref) * 100;
+      if (distance_pct > l.price_collar.max_distance_pct + 1e-9) { // the edge itself passes, float noise aside
+        return {
+          pass: false, reason: 'PRICE_COLLAR_BLOCK',
+          detail: `${s.order_type} price ${s.price} is ${fmt(distance_pct)}% from the EA's ${s.action === 'BUY' ? 'ask' : 'bid'} ${ref} > max_distance_pct ${l.price_collar.max_distance_pct}`,
+        };
+      }
+    }
+  }
+  return { pass: true };
+}
+
+/**
+ * An entry the gate admitted on arrival, about to leave after a wait (held for want of an EA): the
+ * market checks again (the price may have moved away, positions opened meanwhile), not the
+ * duplicate, rate and loop rules, which it passed once and would now count twice. Nothing recorded.
+ */
+export function recheckAdmitted(l: PretradeLimits, s: SignalPayload, market: GateMarket): GateVerdict {
+  return isEntry(s) ? entryAgainstMarket(l, s, market) : { pass: true };
 }
 
 function record(l: PretradeLimits, st: GateState, s: SignalPayload, now_ms: number): void {

@@ -12,7 +12,7 @@ import type { Db } from '../store';
 import { onAcked, onStatus, onTimeout, stillOpen, type TrackedCommand } from './commands';
 import { applyTrade, describeDifference, fromReport, reconcile, type Position } from './ledger';
 import { loadPretradeLimits, type PretradeLimits } from './limits';
-import { checkSignal, initialGateState, recordFill, type GateState } from './pretrade';
+import { checkSignal, initialGateState, recheckAdmitted, recordFill, type GateState } from './pretrade';
 import { ExecutionStore, type KillSwitch } from './store';
 import { toView } from './view';
 
@@ -89,6 +89,15 @@ export class ExecutionSafety implements Disposable {
   readonly releaseCheck: ReleaseCheck = (signal) => {
     const d = this.decide(signal);
     return d?.action === 'refuse' ? { reason: d.reason, detail: `${d.detail} (checked at release)` } : undefined;
+  };
+
+  /** The router's check of a signal it admitted on arrival and held for want of an EA: the market checks again. */
+  readonly admittedCheck: ReleaseCheck = (signal) => {
+    if (!this.limits.enabled) return undefined;
+    const verdict = recheckAdmitted(this.limits, signal, { quote: this.quotes.get(signal.symbol), open_lots: this.openLots(signal.symbol) });
+    if (verdict.pass) return undefined;
+    this.blockTimes.push(this.clock.now_ms());
+    return { reason: verdict.reason, detail: `${verdict.detail} (checked at release)` };
   };
 
   decide(signal: SignalPayload): SignalDecision | undefined {

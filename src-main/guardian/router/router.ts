@@ -357,15 +357,16 @@ export class Router {
 
   /**
    * A held signal at its release: 'hold' to leave it held, a refusal, or undefined to send it. The
-   * entry policy as it is now applies to every one. The pre-trade gate applies to those the policy
-   * held before the gate saw them; one held for want of an EA (NO_ROUTE) or behind a release passed
-   * the gate on arrival, and a second look would call it a duplicate of itself.
+   * entry policy as it is now applies to every one. The pre-trade gate applies whole to those the
+   * policy held before the gate saw them. One held for want of an EA (NO_ROUTE) or behind a release
+   * passed the gate on arrival: a second whole look would call it a duplicate of itself, so it
+   * meets only the market checks again (its price against the quote now, the lots open now).
    */
   private releaseVerdict(signal: SignalPayload, r: ReleasableRow): 'hold' | { reason: string; detail: string } | undefined {
     const now = this.signals.entryVerdict?.(signal);
     if (now?.action === 'hold') return 'hold';
     if (now?.action === 'refuse') return { reason: now.reason, detail: `${now.detail} (checked at release)` };
-    if (r.reason === 'NO_ROUTE' || r.reason === RELEASING) return undefined;
+    if (r.reason === 'NO_ROUTE' || r.reason === RELEASING) return this.signals.admittedCheck?.(signal, r.origin_stream);
     return this.signals.releaseCheck?.(signal, r.origin_stream);
   }
 

@@ -28,6 +28,8 @@ export type EntryVerdict = (signal: SignalPayload) => { action: 'refuse'; reason
 export class SignalDesk {
   policy: SignalPolicy | undefined;
   releaseCheck: ReleaseCheck | undefined;
+  /** A signal the whole policy admitted on arrival, held for want of an EA: what the market says of it now. */
+  admittedCheck: ReleaseCheck | undefined;
   entryVerdict: EntryVerdict | undefined;
   constructor(public activeTier: SignalTier) {}
 
