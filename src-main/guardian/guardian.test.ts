@@ -247,20 +247,22 @@ describe('held signals, with the control plane', () => {
     expect(guardian.control!.recentEvents().some((e) => /held signals? released: found held while entries pass/.test(e.text))).toBe(true);
   });
 
-  it('an EA that comes back in SAFE_MODE gets no entry held for want of it: the services are told, a CLOSE still goes', async () => {
+  it('a risk veto expires the entries held for want of an EA, as it does those the mode held; a CLOSE waits on', async () => {
     const guardian = await start(mkdir());
     const sig = await open('sig-1', 'SIGNAL');
-    for (let i = 1; i <= 3; i++) sig.send('SIGNAL', entry(i));
+    sig.send('SIGNAL', entry(1));
     sig.send('SIGNAL', { signal_id: 'c-1', symbol: 'EURUSD', action: 'CLOSE', ticket: 1001 });
-    await sig.until(() => guardian.status().buffer.held === 4); // no EA: NO_ROUTE
-    guardian.control!.pin('SAFE_MODE', 600, 'alice', 'broker margin call');
+    sig.send('SIGNAL', entry(2));
+    await sig.until(() => guardian.status().buffer.held === 3); // no EA: NO_ROUTE
+    guardian.control!.pin('SAFE_MODE', 600, 'alice', 'margin call');
+    await sig.until(() => sig.got.filter((e) => e.header.message_type === 'ERROR').length === 2);
+    const errors = sig.got.filter((e) => e.header.message_type === 'ERROR').map((e) => e.payload as { reason: string; detail: string; ref_message_id: string });
+    expect(errors.map((e) => [e.reason, e.ref_message_id])).toEqual([['SIGNAL_EXPIRED', 'sig-1-000000000001'], ['SIGNAL_EXPIRED', 'sig-1-000000000003']]);
+    expect(errors[0]!.detail).toMatch(/before the risk veto/);
+    expect(guardian.status().buffer.held).toBe(1);
     const ea = await open('ea-1', 'EA');
-    await ea.until(() => guardian.status().buffer.held === 0);
-    await sig.until(() => sig.got.filter((e) => e.header.message_type === 'ERROR').length === 3);
+    await ea.until(() => handed(ea).length === 1);
     expect(handed(ea)).toEqual(['c-1']);
-    const errors = sig.got.filter((e) => e.header.message_type === 'ERROR').map((e) => e.payload as { reason: string; detail: string });
-    expect(errors.map((e) => e.reason)).toEqual(['MODE_BLOCK', 'MODE_BLOCK', 'MODE_BLOCK']);
-    expect(errors[0]!.detail).toMatch(/SAFE_MODE: new entries are refused \(.*\) \(checked at release\)/);
   });
 
   it('an entry held for want of an EA meets the market again at its release: a limit price the market left behind is refused', async () => {

@@ -27,7 +27,7 @@ import { DisposableStore, Emitter, toDisposable, type Disposable } from '../life
 import { MODE_SEVERITY, ModeManager, parsePolicy, type FailoverPolicy, type Mode, type ModeEffect } from '../modes';
 import { PulseSampler, type PulseSnapshot } from '../pulse';
 import { initialRepairState, loadRunbooks, shiftRepairState, successRate_pct, type Runbook } from '../repair';
-import type { EntryVerdict, Router, RouterEvent, SignalDecision } from '../router';
+import { RELEASING, type EntryVerdict, type Router, type RouterEvent, type SignalDecision } from '../router';
 import { ConstraintEngine, decide, type Decision } from './engine';
 import { PathDesk } from './path-desk';
 import { ControlStore, readEntryHold, type EntryHold } from './persistence';
@@ -519,7 +519,11 @@ class ControlPlaneImpl implements ControlPlane {
         this.releaseDue = true;
         return;
       case 'EXPIRE_HELD_SIGNALS': {
-        const n = this.router.expireHeld('MODE_BLOCK');
+        // The entries held for want of an EA (or behind a release) were taken before it too.
+        const why = 'a new entry taken before the risk veto (SAFE_MODE): expired, not sent';
+        const entries = (s: SignalPayload) => ENTRY_ACTIONS.has(s.action);
+        const n = this.router.expireHeld('MODE_BLOCK', { why })
+          + this.router.expireHeld('NO_ROUTE', { only: entries, why }) + this.router.expireHeld(RELEASING, { only: entries, why });
         this.emit({ type: 'held_signal', text: `${n} held entr${n === 1 ? 'y' : 'ies'} expired: taken before the risk veto`, severity: 'warning', data: { expired_now: n } });
         return;
       }

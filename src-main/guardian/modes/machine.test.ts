@@ -188,9 +188,9 @@ describe('the risk veto', () => {
   it('goes to SAFE_MODE on correlation above 0.75 and tells the EA to hold and cancel pending orders', () => {
     const { mode, effects } = run([P(0, pulse({ portfolio_correlation: 0.82 }))]);
     expect(mode).toBe('SAFE_MODE');
-    expect(types(effects)).toEqual(['MODE_CHANGED', 'SEND_COMMAND:HOLD_NEW_ENTRIES', 'SEND_COMMAND:CANCEL_ALL']);
+    expect(types(effects)).toEqual(['MODE_CHANGED', 'EXPIRE_HELD_SIGNALS', 'SEND_COMMAND:HOLD_NEW_ENTRIES', 'SEND_COMMAND:CANCEL_ALL']);
     expect(effects[0]).toMatchObject({ to: 'SAFE_MODE', why: { text: 'risk veto: portfolio_correlation 0.82 > 0.75' } });
-    expect(effects[1]).toMatchObject({ reason: 'risk veto: portfolio_correlation 0.82 > 0.75' });
+    expect(effects[2]).toMatchObject({ reason: 'risk veto: portfolio_correlation 0.82 > 0.75' });
   });
 
   it('arms on slippage above 25 bps, or on the risk agent\'s EMERGENCY_STOP, and not at the cap itself', () => {
@@ -203,7 +203,7 @@ describe('the risk veto', () => {
   it('flattens as well when the policy says flatten', () => {
     const policy = parsePolicy({ safe_mode: { action: 'flatten' } });
     const { effects } = run([P(0, pulse({ portfolio_correlation: 0.9 }))], initialModeState(), policy);
-    expect(types(effects)).toEqual(['MODE_CHANGED', 'SEND_COMMAND:HOLD_NEW_ENTRIES', 'SEND_COMMAND:CANCEL_ALL', 'SEND_COMMAND:FLATTEN']);
+    expect(types(effects)).toEqual(['MODE_CHANGED', 'EXPIRE_HELD_SIGNALS', 'SEND_COMMAND:HOLD_NEW_ENTRIES', 'SEND_COMMAND:CANCEL_ALL', 'SEND_COMMAND:FLATTEN']);
   });
 
   it('expires held signals when a veto arrives in manage-only mode, and does not send HOLD twice', () => {

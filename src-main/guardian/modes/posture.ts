@@ -31,7 +31,8 @@ export function postureEffects(before: Posture, after: Posture, reason: string, 
     // The router's side: what happens to new-entry signals.
     if (after.entries === 'hold') out.push({ type: 'HOLD_NEW_ENTRIES', ttl_ms: policy.held_signals.ttl_s * 1000 });
     // Signals held before a risk veto were taken in a market that tripped it: expire, never release.
-    if (after.entries === 'refuse' && before.entries === 'hold') out.push({ type: 'EXPIRE_HELD_SIGNALS' });
+    // From 'pass' too: entries held for want of an EA wait in any mode.
+    if (after.entries === 'refuse') out.push({ type: 'EXPIRE_HELD_SIGNALS' });
     if (after.entries === 'pass' && before.entries === 'hold') out.push({ type: 'RELEASE_HELD_SIGNALS' });
 
     // The EA's side: no new entries whenever signals do not pass; stops and take-profits stay managed.

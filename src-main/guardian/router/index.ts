@@ -1,5 +1,5 @@
 export { InboundSequence, OutboundQueue, type OutboundFrame, type SeqVerdict } from './streams';
-export { Router, type RouterOptions } from './router';
+export { RELEASING, Router, type RouterOptions } from './router';
 export type { RouterEvent, RouterListener } from './events';
 export { SpoolLink } from './spool-link';
 export { StreamLink, type LinkSettings } from './stream-link';

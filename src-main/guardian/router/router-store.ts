@@ -114,6 +114,7 @@ export class RouterStore {
       // The open ones only, through the partial index held_signals_open (migration 7).
       heldDue: db.prepare("SELECT message_id, origin_stream, reason FROM held_signals WHERE state = 'held' AND expires_ms < ? ORDER BY expires_ms LIMIT ?"),
       heldFor: db.prepare("SELECT message_id, origin_stream, reason FROM held_signals WHERE state = 'held' AND reason = ?"),
+      heldForWithPayload: db.prepare("SELECT message_id, origin_stream, reason, payload FROM held_signals WHERE state = 'held' AND reason = ?"),
       // Oldest first; ties (one batch) in the order they were stored. After a cursor: a release
       // passes each row once, so one that stays held (the mode holds entries) is not read again.
       heldToRelease: db.prepare(`SELECT rowid AS rid, message_id, origin_stream, origin_seq, payload, reason, held_ms, expires_ms FROM held_signals
@@ -171,6 +172,10 @@ export class RouterStore {
   /** Open held signals held for `reason`. */
   heldFor(reason: string): DueHeldRow[] {
     return this.q.heldFor.all(reason) as DueHeldRow[];
+  }
+  /** The same with their payloads, for a choice among them by what they are. */
+  heldForWithPayload(reason: string): (DueHeldRow & { payload: string })[] {
+    return this.q.heldForWithPayload.all(reason) as (DueHeldRow & { payload: string })[];
   }
   /**
    * Acknowledged outbox rows and old inbox rows go; so do held signals settled (released, expired,

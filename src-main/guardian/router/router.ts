@@ -380,28 +380,31 @@ export class Router {
   /**
    * Held signals past their time to live: recorded as expired, their services told. Given a
    * reason (control-plane hook, issue 3), every signal held for that reason expires now, whatever
-   * its time to live: a risk veto expires the entries held before it.
+   * its time to live: a risk veto expires the entries held before it. `only` picks among them by
+   * what they are (the entries among those held for want of an EA); `why` is what their services read.
    */
-  expireHeld(reason?: string): number {
+  expireHeld(reason?: string, opts: { only?: (signal: SignalPayload) => boolean; why?: string } = {}): number {
     // Only the rows due are read (an index of the open ones by expiry), never the whole table: a
     // hold at full rate keeps hundreds of thousands open. At most EXPIRE_CHUNK a call (once a
     // second); the rest are the next call's, the oldest first.
-    const candidates = reason !== undefined ? this.store.heldFor(reason) : this.store.dueHeld(Date.now(), EXPIRE_CHUNK);
+    const candidates = reason === undefined ? this.store.dueHeld(Date.now(), EXPIRE_CHUNK)
+      : opts.only ? this.store.heldForWithPayload(reason).filter((r) => opts.only!(JSON.parse(r.payload) as SignalPayload))
+        : this.store.heldFor(reason);
     const expired = candidates.filter((r) => !this.settling.has(r.message_id));
     if (expired.length === 0) return 0;
     const b = this.open();
     this.settle(b, expired.map((r) => r.message_id));
-    this.expireInBatch(b, expired);
+    this.expireInBatch(b, expired, opts.why);
     return expired.length;
   }
 
   /** Records held signals as expired in `b` (already settling); their services are told once it is stored. */
-  private expireInBatch(b: Batch, rows: readonly DueHeldRow[]): void {
+  private expireInBatch(b: Batch, rows: readonly DueHeldRow[], why?: string): void {
     for (const r of rows) b.heldOutcomes.push({ message_id: r.message_id, state: 'expired' });
     b.after.push((err) => {
       if (err) return;
       for (const r of rows) {
-        this.tellOrigin(r.origin_stream, 'SIGNAL_EXPIRED', r.message_id, `held for ${r.reason} and not released within its time to live`);
+        this.tellOrigin(r.origin_stream, 'SIGNAL_EXPIRED', r.message_id, why ?? `held for ${r.reason} and not released within its time to live`);
         this.events.emit({ type: 'signal_expired', message_id: r.message_id, reason: r.reason });
       }
     });
