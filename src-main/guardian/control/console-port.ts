@@ -56,11 +56,11 @@ export function consolePort(cp: ControlPlane, latch?: KillSwitchLatch): ControlP
   };
   const handlers = (): ControlHandlers => ({
     hold_new_entries: (r, actor): HandlerResult => {
-      cp.holdEntries(actor, r.reason);
+      cp.holdEntries(actor, r.reason, r.expires_in_s ? { expires_in_s: r.expires_in_s } : {});
       return { ok: true, slot: 'entries', lapse: () => cp.resumeEntries(actor, `hold lapsed: ${r.reason}`) };
     },
     drain_buffer_first: (r, actor): HandlerResult => {
-      cp.holdEntries(actor, r.reason, { untilDrained: true });
+      cp.holdEntries(actor, r.reason, { untilDrained: true, ...(r.expires_in_s ? { expires_in_s: r.expires_in_s } : {}) });
       return { ok: true, slot: 'entries', detail: 'new entries wait until the buffer is empty', lapse: () => cp.resumeEntries(actor, `drain lapsed: ${r.reason}`) };
     },
     resume: (r, actor): HandlerResult => {

@@ -72,7 +72,7 @@ export interface ControlPlane extends Disposable {
   unpin(by: string, reason: string): ModeEffect[];
   requestExit(duration_s: number, by: string, reason: string): ModeEffect[];
   /** The operator's hold on new entries (beside the mode's): entries wait until resumed. */
-  holdEntries(by: string, reason: string, options?: { untilDrained?: boolean }): void;
+  holdEntries(by: string, reason: string, options?: { untilDrained?: boolean; expires_in_s?: number }): void;
   resumeEntries(by: string, reason: string): void;
   readonly entriesHeldBy: string | null;
   clearBreaker(dependency: string, by: string, reason: string): BoardChange[];
@@ -244,7 +244,11 @@ class ControlPlaneImpl implements ControlPlane {
 
     if (shadowWhy) this.note('config', `running on the shadow configuration (${this.files.constraints}): ${shadowWhy}`, 'warning');
     if (saved.modes) this.note('config', `restored: mode ${this.mode}, ${this.breakers.dependencies().length} breakers, tier ${this.router.signals.activeTier}`, 'info');
-    if (this.operatorHold) this.note('entries', `restored: new entries held by ${this.operatorHold.by}${this.operatorHold.untilDrained ? ' until the buffer is empty' : ''} (${this.operatorHold.reason})`, 'warning');
+    if (this.operatorHold) {
+      const h = this.operatorHold;
+      const until = h.until_wall_ms !== undefined ? ` until ${new Date(h.until_wall_ms).toISOString().slice(11, 19)} UTC` : h.untilDrained ? ' until the buffer is empty' : '';
+      this.note('entries', `restored: new entries held by ${h.by}${until} (${h.reason})`, 'warning');
+    }
     if (o.autostart ?? true) this.store.add(this.clock.setInterval(() => this.tick(), this.pulse_ms));
   }
 
@@ -443,6 +447,9 @@ class ControlPlaneImpl implements ControlPlane {
     this.flushRelease();
     this.releaseLeftovers(now);
     if (this.operatorHold?.untilDrained && snapshot.buffer.depth === 0) this.resumeEntries(this.operatorHold.by, 'the buffer is drained');
+    // The console lapses a hold given an expiry on its own timer; this one outlives a restart.
+    const until = this.operatorHold?.until_wall_ms;
+    if (until !== undefined && this.clock.wall_ms() >= until) this.resumeEntries(this.operatorHold!.by, `hold lapsed: ${this.operatorHold!.reason}`);
     this.desk.pulse(snapshot);
     this.expireHeldIfDue(now);
     this.tellHeldCounted(now);
@@ -856,9 +863,10 @@ class ControlPlaneImpl implements ControlPlane {
     return out;
   }
 
-  holdEntries(by: string, reason: string, options: { untilDrained?: boolean } = {}): void {
+  holdEntries(by: string, reason: string, options: { untilDrained?: boolean; expires_in_s?: number } = {}): void {
     const was = this.operatorHold;
     this.operatorHold = { by, reason, untilDrained: options.untilDrained ?? false };
+    if (options.expires_in_s) this.operatorHold.until_wall_ms = this.clock.wall_ms() + options.expires_in_s * 1000;
     this.dirty = true;
     this.persist();
     if (!was && MODE_SEVERITY[this.mode] < MODE_SEVERITY['DEGRADED.EXEC']) this.sendCommand('HOLD_NEW_ENTRIES', `held by ${by}: ${reason}`);

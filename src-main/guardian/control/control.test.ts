@@ -251,6 +251,23 @@ describe('the control plane on a data plane with no peers (ManualClock)', () => 
     again = restart();
     expect(again.controlStatus().controls?.entries_held).toBe(false);
     expect(again.recentEvents().some((e) => /new entries held/.test(e.text))).toBe(false);
+
+    // A hold given an expiry keeps it across a restart, and lapses by itself when it passes.
+    again.holdEntries('carol', 'FOMC', { expires_in_s: 600 }); // at 09:05 wall: until 09:15
+    const clock = new ManualClock({ now_ms: 70, wall_ms: Date.UTC(2026, 0, 6, 9, 10) });
+    const o = open.pop()!;
+    o.cp.dispose();
+    o.router.dispose();
+    o.commit.dispose();
+    o.db.close();
+    again = start(dir, clock);
+    expect(again.recentEvents().some((e) => /restored: new entries held by carol until 09:15:00 UTC \(FOMC\)/.test(e.text))).toBe(true);
+    again.pulseNow();
+    expect(again.controlStatus().controls?.entries_held).toBe(true);
+    clock.advance(5 * 60_000);
+    again.pulseNow();
+    expect(again.controlStatus().controls?.entries_held).toBe(false);
+    expect(again.recentEvents().some((e) => /new entries resumed by carol: hold lapsed: FOMC/.test(e.text))).toBe(true);
   });
 
   it('reloads its configuration, refusing a bad file and keeping the one in force', () => {

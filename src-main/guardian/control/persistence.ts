@@ -22,6 +22,8 @@ export interface EntryHold {
   by: string;
   reason: string;
   untilDrained: boolean;
+  /** Wall-clock ms when it lapses by itself (the operator gave it an expiry), so that a restart keeps that too. */
+  until_wall_ms?: number;
 }
 
 /** A saved entry hold as written, or null when the row says none or cannot be read as one. */
@@ -29,7 +31,9 @@ export function readEntryHold(value: unknown): EntryHold | null {
   if (typeof value !== 'object' || value === null) return null;
   const v = value as Record<string, unknown>;
   if (typeof v.by !== 'string' || typeof v.reason !== 'string') return null;
-  return { by: v.by, reason: v.reason, untilDrained: v.untilDrained === true };
+  const hold: EntryHold = { by: v.by, reason: v.reason, untilDrained: v.untilDrained === true };
+  if (typeof v.until_wall_ms === 'number' && Number.isFinite(v.until_wall_ms)) hold.until_wall_ms = v.until_wall_ms;
+  return hold;
 }
 
 const KEYS = ['modes', 'breakers', 'repair', 'signal_tier', 'entry_hold'] as const;
