@@ -21,6 +21,8 @@ export class Peer {
   forcedPath: PathName | null = null;
   /** Who forced it, for the switch reason (control-plane hook, issue 3). */
   forcedBy: string | null = null;
+  /** A kept force (an operator's, stored so that a restart keeps it), and when it lapses (wall ms) if it does. */
+  forceKept: { until_wall_ms: number | null } | null = null;
   lastSwitch: PathSwitch | null = null;
   /** Since when each path has been continuously up (switch-back hysteresis). */
   readonly upSince = new Map<PathName, number>();

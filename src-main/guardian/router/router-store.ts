@@ -40,6 +40,15 @@ export interface HeldRow {
   /** Refused on arrival: stored settled, never open. */
   refused?: true;
 }
+export interface KnownPeerRow {
+  node_id: string;
+  role: string;
+  tier: string | null;
+  legacy: number;
+  forced_path: string | null;
+  forced_by: string | null;
+  forced_until_ms: number | null;
+}
 /** Where a release has got to: the last held signal it passed, by (held_ms, rowid). */
 export interface ReleaseCursor {
   held_ms: number;
@@ -106,7 +115,8 @@ export class RouterStore {
       pruneInbox: db.prepare('DELETE FROM inbox WHERE received_ms < ?'),
       upsertPeer: db.prepare(`INSERT INTO peers (node_id, role, tier, legacy, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (node_id) DO UPDATE SET role = excluded.role, tier = excluded.tier, legacy = excluded.legacy, last_seen_ms = excluded.last_seen_ms`),
-      peers: db.prepare('SELECT node_id, role, tier, legacy FROM peers'),
+      peers: db.prepare('SELECT node_id, role, tier, legacy, forced_path, forced_by, forced_until_ms FROM peers'),
+      setForce: db.prepare('UPDATE peers SET forced_path = ?, forced_by = ?, forced_until_ms = ? WHERE node_id = ?'),
       insDead: db.prepare('INSERT INTO dead_letters (ts_ms, peer, path, reason, detail, message_id, raw) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insHeld: db.prepare('INSERT OR IGNORE INTO held_signals (message_id, origin_stream, origin_seq, payload, reason, held_ms, expires_ms, state, outcome_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       // Only an open one settles (once): its `changes` keep the router's count of open ones exact.
@@ -148,8 +158,12 @@ export class RouterStore {
       return { seq: r.seq, frame };
     });
   }
-  knownPeers(): { node_id: string; role: string; tier: string | null; legacy: number }[] {
-    return this.q.peers.all() as { node_id: string; role: string; tier: string | null; legacy: number }[];
+  knownPeers(): KnownPeerRow[] {
+    return this.q.peers.all() as KnownPeerRow[];
+  }
+  /** An operator's forced path for a peer (null clears it), kept across a restart. */
+  keepForce(node_id: string, path: string | null, by: string | null, until_wall_ms: number | null): void {
+    this.q.setForce.run(path, by, until_wall_ms, node_id);
   }
   upsertPeer(node_id: string, role: string, tier: string | null, legacy: boolean, now_ms: number): void {
     this.q.upsertPeer.run(node_id, role, tier, legacy ? 1 : 0, now_ms, now_ms);

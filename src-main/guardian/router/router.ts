@@ -16,6 +16,9 @@ import type { StreamLink } from './stream-link';
 import { RouterEvents, type RouterEvent } from './events';
 import { SignalDesk, type SignalDecision } from './signal-desk';
 
+/** How a force is kept across a restart: lapsing after `expires_in_s` (none: it does not), or at a time already set. */
+export type KeepForce = { expires_in_s: number | undefined } | { until_wall_ms: number | null };
+
 export interface RouterOptions {
   node_id: string;
   window: number;
@@ -60,7 +63,13 @@ export class Router {
     this.signals = new SignalDesk(opts.signal_tier);
     for (const p of this.store.knownPeers()) {
       if (p.legacy) continue; // a legacy peer has no stream to resume
-      this.peerFor(p.node_id, p.role as 'EA' | 'SIGNAL', (p.tier ?? undefined) as SignalTier | undefined);
+      const peer = this.peerFor(p.node_id, p.role as 'EA' | 'SIGNAL', (p.tier ?? undefined) as SignalTier | undefined);
+      if (p.forced_path && (PATH_PRIORITY as readonly string[]).includes(p.forced_path)) {
+        // An operator's force outlives a restart; it applies once its path is up again.
+        peer.forcedPath = p.forced_path as PathName;
+        peer.forcedBy = p.forced_by;
+        peer.forceKept = { until_wall_ms: p.forced_until_ms };
+      }
     }
   }
 
@@ -613,9 +622,10 @@ export class Router {
 
   /**
    * The operator's forced switch (null clears it). Refused onto a path that is not up. `by` names
-   * who forced it in the switch reason (the control plane passes its own name).
+   * who forced it in the switch reason (the control plane passes its own name). `keep`: stored, so
+   * that a restart keeps it (an operator's), with when it lapses by itself if it does.
    */
-  forcePath(peerId: string | undefined, path: PathName | null, by = 'the operator'): { ok: true } | { ok: false; error: string } {
+  forcePath(peerId: string | undefined, path: PathName | null, by = 'the operator', keep?: KeepForce): { ok: true } | { ok: false; error: string } {
     const targets = peerId ? [this.peers.get(peerId)].filter((p): p is Peer => !!p) : [...this.peers.values()].filter((p) => !p.legacy);
     if (targets.length === 0) return { ok: false, error: peerId ? `unknown peer ${peerId}` : 'no peers connected' };
     const now = this.now_ms();
@@ -626,6 +636,16 @@ export class Router {
     for (const p of targets) {
       p.forcedPath = path;
       p.forcedBy = path ? by : null;
+      const kept = path === null || keep === undefined ? null
+        : 'expires_in_s' in keep ? { until_wall_ms: keep.expires_in_s ? this.clock.wall_ms() + keep.expires_in_s * 1000 : null } : keep;
+      if (kept || p.forceKept) {
+        try {
+          this.store.keepForce(p.node_id, kept ? path : null, kept ? by : null, kept?.until_wall_ms ?? null);
+        } catch {
+          // the force holds in this process; only a restart would forget it (the store says why elsewhere)
+        }
+      }
+      p.forceKept = kept;
       this.choosePath(p, path ? `forced to ${path}` : 'forced path cleared');
     }
     return { ok: true };
@@ -658,7 +678,11 @@ export class Router {
   /** Every heartbeat interval: pings, silence, path choice, resend timeouts. */
   tick(): void {
     const now = this.now_ms();
+    const wall = this.clock.wall_ms();
     for (const peer of this.peers.values()) {
+      // A kept force lapses here too: the console's own timer for it did not outlive a restart.
+      const until = peer.forceKept?.until_wall_ms;
+      if (until != null && wall >= until) this.forcePath(peer.node_id, null, peer.forcedBy ?? 'the operator');
       for (const l of peer.links.values()) l.tick(now);
       this.choosePath(peer, peer.activePath ? `${peer.activePath} silent` : 'a path came up');
       const o = peer.outbound;

@@ -82,6 +82,26 @@ describe('GuardianConsole', () => {
     sub.dispose();
   });
 
+  it("keeps an operator's forced path across a restart, on the pipe once the EA is back, and its lapse with it", async () => {
+    startEa();
+    await waitUntil(() => guardian.router.peers.get('ea-1')?.upLinks(guardian.router.now_ms()).length === 2, 5000, 'both paths up');
+    expect((await control('force_path_switch', { path: 'pipe', reason: 'socket flapping at the broker', expires_in_s: 4 })).status).toBe(200);
+    await ea!.stop();
+    ea = undefined;
+    await guardian.dispose();
+    guardian = await createGuardian(configForTests((c) => {
+      c.paths.spool.enabled = false;
+    }), { dataDir: join(dir, 'guardian') });
+    expect(guardian.router.peers.get('ea-1')).toMatchObject({ forcedPath: 'pipe', forcedBy: expect.stringMatching(/^operator:/) });
+    startEa(); // on the socket first; onto the pipe as soon as it is up
+    await waitUntil(() => guardian.router.peers.get('ea-1')?.activePath === 'pipe', 5000, 'the EA on the forced pipe');
+    expect(guardian.console.status().controls?.forced_path).toBe('pipe');
+    // The console's lapse timer went with the first process; the router lapses the kept force itself.
+    await waitUntil(() => guardian.router.peers.get('ea-1')?.forcedPath === null, 6000, 'the force lapsed after the restart');
+    await waitUntil(() => guardian.router.peers.get('ea-1')?.activePath === 'socket', 5000, 'back on the socket');
+    expect(guardian.db.prepare("SELECT forced_path FROM peers WHERE node_id = 'ea-1'").pluck().get()).toBeNull();
+  });
+
   it('refuses a force switch onto a path that is not up, with the reason, and audits the refusal', async () => {
     startEa();
     await waitUntil(() => guardian.router.peers.get('ea-1')?.activePath === 'socket', 5000, 'the EA on its socket');

@@ -347,7 +347,7 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
 
   private dataPlaneHandlers(): ControlHandlers {
     return {
-      force_path_switch: (r, actor) => this.forcePath(r.path, r.peer, actor),
+      force_path_switch: (r, actor) => this.forcePath(r.path, r.peer, actor, r.expires_in_s),
       // The incident log audits acknowledgements itself, refusals on the merits included.
       acknowledge_incident: (r, actor) => {
         const out = this.s.incidents.acknowledge(r.incident_id, actor, r.reason);
@@ -362,7 +362,7 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
   }
 
   /** Moves the EAs (or the named peer) onto `path`; refused, with the router's reason, onto a path that is not up. */
-  private forcePath(path: PathName, peer: string | undefined, actor: string): HandlerResult {
+  private forcePath(path: PathName, peer: string | undefined, actor: string, expires_in_s?: number): HandlerResult {
     const metrics = this.status().routes.metrics[path];
     if (!peer && metrics && !metrics.healthy) {
       return { ok: false, code: 'REFUSED', error: `The ${path} path is failing its probes (${metrics.last_error ?? 'down'}); Guardian will not move orders onto it.` };
@@ -371,11 +371,13 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
     const all = [...router.peers.values()].filter((p) => !p.legacy);
     const targets = peer ? all.filter((p) => p.node_id === peer) : all.filter((p) => p.role === 'EA');
     if (targets.length === 0) return { ok: false, code: peer ? 'NOT_FOUND' : 'REFUSED', error: peer ? `No peer ${peer} is connected.` : 'No EA is connected: there is no route to switch.' };
-    const before = targets.map((p) => ({ id: p.node_id, path: p.forcedPath, by: p.forcedBy ?? undefined }));
+    const before = targets.map((p) => ({ id: p.node_id, path: p.forcedPath, by: p.forcedBy ?? undefined, kept: p.forceKept ?? undefined }));
+    // Kept (a restart keeps it), with its lapse when it has one.
+    const keep = { expires_in_s };
     for (const p of targets) {
-      const r = router.forcePath(p.node_id, path, actor);
+      const r = router.forcePath(p.node_id, path, actor, keep);
       if (!r.ok) {
-        for (const b of before) router.forcePath(b.id, b.path, b.by);
+        for (const b of before) router.forcePath(b.id, b.path, b.by, b.kept);
         return { ok: false, code: 'REFUSED', error: `Refused: ${r.error}.` };
       }
     }

@@ -196,4 +196,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX router_events_ts ON router_events (ts_ms);
     `,
   },
+  {
+    version: 8,
+    name: "an operator's forced path kept across a restart, with when it lapses",
+    sql: `
+      -- A path an operator forced (the console's switch) outlives the process; Guardian's own
+      -- failover forces are not kept (the restored mode and repairs decide those again).
+      ALTER TABLE peers ADD COLUMN forced_path TEXT;
+      ALTER TABLE peers ADD COLUMN forced_by TEXT;
+      ALTER TABLE peers ADD COLUMN forced_until_ms INTEGER;
+    `,
+  },
 ];
