@@ -239,7 +239,7 @@ describe('held signals, with the control plane', () => {
     const left = guardian.status().buffer.held;
     expect(left).toBeGreaterThan(0); // the rest of the release, still held
     expect(left).toBeLessThan(30);
-    guardian.control!.pulseNow(); // entries pass, an EA is here, and signals wait: released
+    guardian.control!.pulseNow(); // entries pass, an EA is known, and signals wait: released
     await ea2.until(() => handed(ea, ea2).length === 30);
     expect(handed(ea, ea2)).toEqual(Array.from({ length: 30 }, (_, i) => `s-${i + 1}`));
     await ea2.until(() => guardian.status().buffer.held === 0);
@@ -263,6 +263,34 @@ describe('held signals, with the control plane', () => {
     const ea = await open('ea-1', 'EA');
     await ea.until(() => handed(ea).length === 1);
     expect(handed(ea)).toEqual(['c-1']);
+  });
+
+  it('a risk veto voids the new entries queued for an EA that is away: it never acts on them, their services are told, the stream stays whole', async () => {
+    const guardian = await start(mkdir());
+    const sig = await open('sig-1', 'SIGNAL');
+    let ea = await open('ea-1', 'EA');
+    ea.sock.destroy(); // the EA is away: what is routed to it waits in its outbox
+    await sig.until(() => guardian.router.peers.get('ea-1')!.links.size === 0);
+    sig.send('SIGNAL', entry(1));
+    sig.send('SIGNAL', { signal_id: 'c-1', symbol: 'EURUSD', action: 'CLOSE', ticket: 1001 });
+    sig.send('SIGNAL', entry(2));
+    const queued = () => guardian.db.prepare("SELECT COUNT(*) FROM outbox WHERE peer = 'ea-1' AND message_type = 'SIGNAL'").pluck().get();
+    await sig.until(() => queued() === 3);
+    guardian.control!.pin('SAFE_MODE', 600, 'alice', 'kill switch');
+    await sig.until(() => sig.got.filter((e) => e.header.message_type === 'ERROR').length === 2);
+    const errors = sig.got.filter((e) => e.header.message_type === 'ERROR').map((e) => e.payload as { reason: string; ref_message_id: string; detail: string });
+    expect(errors.map((e) => [e.reason, e.ref_message_id])).toEqual([['SIGNAL_EXPIRED', 'sig-1-000000000001'], ['SIGNAL_EXPIRED', 'sig-1-000000000003']]);
+    expect(errors[0]!.detail).toMatch(/before the risk veto/);
+    expect(queued()).toBe(1); // the CLOSE
+
+    ea = await open('ea-1', 'EA'); // back: everything stored for it is resent, from its first seq
+    const data = () => ea.got.filter((e) => e.header.seq > 0);
+    await ea.until(() => data().some((e) => (e.payload as { command?: string }).command === 'CANCEL_ALL'));
+    const seqs = data().map((e) => e.header.seq);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1)); // whole: no gap for the EA to stall on
+    expect(data().filter((e) => e.header.message_type === 'SIGNAL').map((e) => (e.payload as { signal_id: string }).signal_id)).toEqual(['c-1']);
+    const voided = data().filter((e) => /^voided: /.test((e.payload as { reason?: string }).reason ?? ''));
+    expect(voided.map((e) => [e.header.message_type, (e.payload as { command: string }).command])).toEqual([['COMMAND', 'PING'], ['COMMAND', 'PING']]);
   });
 
   it('an entry held for want of an EA meets the market again at its release: a limit price the market left behind is refused', async () => {

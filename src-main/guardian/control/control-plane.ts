@@ -8,7 +8,7 @@
 //                       a TTL; CLOSE and MODIFY pass. SAFE_MODE refuses new entries.
 //   RELEASE / EXPIRE    router.releaseHeld() / router.expireHeld('MODE_BLOCK'); every held signal
 //                       meets the mode again at its release (signals.entryVerdict), and one found
-//                       held while entries pass and an EA is here is released (releaseLeftovers)
+//                       held while entries pass and an EA is known is released (releaseLeftovers)
 //   SEND_COMMAND        COMMAND to every EA, durably (router.send)
 // Breakers per path, signal tier, broker and store are fed from router and TRADE events. Failing
 // paths are repaired in the background by runbooks, and proved by shadow verification before
@@ -530,7 +530,9 @@ class ControlPlaneImpl implements ControlPlane {
         const why = 'a new entry taken before the risk veto (SAFE_MODE): expired, not sent';
         const entries = (s: SignalPayload) => ENTRY_ACTIONS.has(s.action);
         const n = this.router.expireHeld('MODE_BLOCK', { why })
-          + this.router.expireHeld('NO_ROUTE', { only: entries, why }) + this.router.expireHeld(RELEASING, { only: entries, why });
+          + this.router.expireHeld('NO_ROUTE', { only: entries, why }) + this.router.expireHeld(RELEASING, { only: entries, why })
+          // And those stored for an EA that is away, not yet sent: voided in its stream.
+          + this.router.voidQueued(entries, why);
         this.emit({ type: 'held_signal', text: `${n} held entr${n === 1 ? 'y' : 'ies'} expired: taken before the risk veto`, severity: 'warning', data: { expired_now: n } });
         return;
       }
@@ -560,8 +562,8 @@ class ControlPlaneImpl implements ControlPlane {
   }
 
   /**
-   * Held signals that nothing is releasing while entries pass and an EA is connected: left by a
-   * restart or a lost EA in the middle of a release, or by a release whose batch could not be
+   * Held signals that nothing is releasing while entries pass and an EA is known: left by a
+   * restart in the middle of a release, or by a release whose batch could not be
    * stored. The mode's release fires on the edge (the mode clears); this is the level, so that
    * none of them waits out its time to live for nothing. At most one every LEFTOVER_RELEASE_MS.
    */

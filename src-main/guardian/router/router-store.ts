@@ -82,6 +82,8 @@ export class Batch {
   readonly held: HeldRow[] = [];
   readonly events: EventRow[] = [];
   readonly heldOutcomes: { message_id: string; state: string }[] = [];
+  /** Outbox rows rewritten in place, same seq (a voided entry becomes a COMMAND PING). */
+  readonly outboxRewrites: { peer: string; seq: number; message_type: string; body: Uint8Array }[] = [];
   /** Peers whose inbound stream this batch advances (to streamsIn's seq). */
   readonly inboundPeers = new Set<Peer>();
   /** Frames this batch stores for each peer: they may be sent once it has committed. */
@@ -94,7 +96,7 @@ export class Batch {
   readonly after: ((err?: Error) => void)[] = [];
   get empty(): boolean {
     return this.after.length === 0 && this.outbox.length === 0 && this.inbox.length === 0 && this.streamsIn.size === 0
-      && this.deadLetters.length === 0 && this.held.length === 0 && this.events.length === 0 && this.heldOutcomes.length === 0;
+      && this.deadLetters.length === 0 && this.held.length === 0 && this.events.length === 0 && this.heldOutcomes.length === 0 && this.outboxRewrites.length === 0;
   }
 }
 
@@ -111,6 +113,8 @@ export class RouterStore {
         (r, out, now_ms) => void out.push(r.peer, r.seq, r.message_id, r.message_type, r.body, r.origin_stream, r.origin_seq, now_ms)),
       insInbox: db.prepare('INSERT OR IGNORE INTO inbox (stream, seq, message_id, message_type, payload, path, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       frames: db.prepare('SELECT seq, body FROM outbox WHERE peer = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      signalsAfter: db.prepare("SELECT seq, body, origin_stream, origin_seq FROM outbox WHERE peer = ? AND seq > ? AND message_type = 'SIGNAL' ORDER BY seq"),
+      rewriteOutbox: db.prepare('UPDATE outbox SET message_type = ?, body = ? WHERE peer = ? AND seq = ?'),
       pruneOutbox: db.prepare('DELETE FROM outbox WHERE peer = ? AND seq <= ? AND created_ms < ?'),
       pruneInbox: db.prepare('DELETE FROM inbox WHERE received_ms < ?'),
       upsertPeer: db.prepare(`INSERT INTO peers (node_id, role, tier, legacy, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?)
@@ -148,6 +152,10 @@ export class RouterStore {
   }
   streamOut(peer: string): { next_seq: number; acked_seq: number } {
     return (this.q.streamOut.get(peer) as { next_seq: number; acked_seq: number } | undefined) ?? { next_seq: 1, acked_seq: 0 };
+  }
+  /** The SIGNALs stored for a peer after `afterSeq`, with their bodies and origins. */
+  signalsAfter(peer: string, afterSeq: number): { seq: number; body: Buffer; origin_stream: string | null; origin_seq: number | null }[] {
+    return this.q.signalsAfter.all(peer, afterSeq) as { seq: number; body: Buffer; origin_stream: string | null; origin_seq: number | null }[];
   }
   loadFrames(peer: string, afterSeq: number, limit: number): OutboundFrame[] {
     const rows = this.q.frames.all(peer, afterSeq, limit) as { seq: number; body: Buffer }[];
@@ -235,6 +243,7 @@ export class RouterStore {
     }
     for (const r of b.heldOutcomes) openHeld -= q.heldOutcome.run(r.state, now_ms, r.message_id).changes;
     for (const e of b.events) q.insEvent.run(now_ms, e.type, e.peer, e.path, e.detail);
+    for (const r of b.outboxRewrites) q.rewriteOutbox.run(r.message_type, r.body, r.peer, r.seq);
     return openHeld;
   }
 }

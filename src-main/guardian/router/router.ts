@@ -2,7 +2,7 @@
 // inbox with exactly-once, in-order hand-off (PROTOCOL.md 5); every switch an event with its
 // reason for the control plane.
 import {
-  encodeFrame, encodeFramedMessage, encodeLegacyMessage, messageId, PATH_PRIORITY, PROTOCOL_VERSION,
+  decodeMessage, encodeFrame, encodeFramedMessage, encodeLegacyMessage, messageId, PATH_PRIORITY, PROTOCOL_VERSION,
   type Envelope, type Header, type HelloPayload, type HmacFn, type MessageType, type PathName, type ReasonCode,
   type Role, type SignalPayload, type SignalTier,
 } from '../../../src-shared/protocol';
@@ -417,6 +417,50 @@ export class Router {
         this.events.emit({ type: 'signal_expired', message_id: r.message_id, reason: r.reason });
       }
     });
+  }
+
+  /**
+   * Signals stored for an EA and not yet sent to it (it is away, or its window is full), that
+   * `only` picks: each becomes a COMMAND PING under the same seq, so the EA never acts on it and
+   * its stream stays whole; its service is told SIGNAL_EXPIRED with `why`. One already written to
+   * the EA may have reached it: that one stays as it is. Returns how many.
+   */
+  voidQueued(only: (signal: SignalPayload) => boolean, why: string): number {
+    let n = 0;
+    for (const peer of this.eaPeers()) {
+      if (peer.legacy) continue;
+      const o = peer.outbound;
+      const voided: { seq: number; frame: Uint8Array; origin_stream: string | null; origin_seq: number | null }[] = [];
+      for (const r of this.store.signalsAfter(peer.node_id, o.sent)) {
+        const d = decodeMessage(r.body, { hmac: this.opts.hmac });
+        if (!d.ok || !only(d.envelope.payload as SignalPayload)) continue;
+        const header: Header = { ...d.envelope.header, message_type: 'COMMAND' };
+        const frame = encodeFramedMessage(header, { command: 'PING', reason: `voided: ${why}`.slice(0, 500) }, { hmac: this.opts.hmac });
+        voided.push({ seq: r.seq, frame, origin_stream: r.origin_stream, origin_seq: r.origin_seq });
+      }
+      if (voided.length === 0) continue;
+      n += voided.length;
+      // Nothing at or after the first one leaves until the rewrite is stored.
+      o.holdFrom = Math.min(o.holdFrom ?? Infinity, voided[0]!.seq);
+      const b = this.open();
+      for (const v of voided) {
+        b.outboxRewrites.push({ peer: peer.node_id, seq: v.seq, message_type: 'COMMAND', body: Buffer.from(v.frame.buffer, v.frame.byteOffset + 4, v.frame.byteLength - 4) });
+      }
+      b.after.push((err) => {
+        o.holdFrom = null;
+        if (!err) {
+          for (const v of voided) {
+            o.replace(v.seq, v.frame);
+            if (v.origin_stream === null || v.origin_seq === null) continue;
+            const ref = messageId(v.origin_stream, v.origin_seq);
+            this.tellOrigin(v.origin_stream, 'SIGNAL_EXPIRED', ref, why);
+            this.events.emit({ type: 'signal_expired', message_id: ref, reason: 'VOIDED' });
+          }
+        }
+        this.pump(peer);
+      });
+    }
+    return n;
   }
 
   /** Held signals whose outcome a batch is storing: not to be released or expired again meanwhile. */

@@ -26,6 +26,16 @@ function rig(cacheLimit: number) {
 }
 
 describe('OutboundQueue', () => {
+  it('holds back from a frame being rewritten, then sends the new one in its place', () => {
+    const { q, commit } = rig(8);
+    commit(5);
+    q.holdFrom = 3;
+    expect(q.take(64).map((f) => f.seq)).toEqual([1, 2]);
+    q.replace(3, Uint8Array.of(99));
+    q.holdFrom = null;
+    expect(q.take(64).map((f) => [f.seq, f.frame[0]])).toEqual([[3, 99], [4, 4], [5, 5]]);
+  });
+
   it('sends a backlog far larger than its cache, in order, from the cache and then the store', () => {
     const { q, commit, loads } = rig(8);
     commit(50);

@@ -153,9 +153,22 @@ export class OutboundQueue {
     this.sentSeq = this.ackedSeq;
   }
 
+  /**
+   * Sending stops before this seq while its stored frame is being rewritten (a voided entry): the
+   * old frame must not leave meanwhile. null: no stop.
+   */
+  holdFrom: number | null = null;
+
+  /** A stored frame rewritten (same seq): the cache serves the new one. */
+  replace(seq: number, frame: Uint8Array): void {
+    const i = seq % this.cacheLimit;
+    if (this.ringSeqs[i] === seq && this.ringFrames[i]) this.ringFrames[i] = frame;
+  }
+
   /** The next frames to send within the window, advancing the send pointer. */
   take(window: number): OutboundFrame[] {
-    const limit = Math.min(this.committedSeq, this.ackedSeq + window);
+    let limit = Math.min(this.committedSeq, this.ackedSeq + window);
+    if (this.holdFrom !== null) limit = Math.min(limit, this.holdFrom - 1);
     const out: OutboundFrame[] = [];
     while (this.sentSeq < limit) {
       const seq = this.sentSeq + 1;
