@@ -442,12 +442,13 @@ export class Router {
       n += voided.length;
       // Nothing at or after the first one leaves until the rewrite is stored.
       o.holdFrom = Math.min(o.holdFrom ?? Infinity, voided[0]!.seq);
+      o.rewritesPending++;
       const b = this.open();
       for (const v of voided) {
         b.outboxRewrites.push({ peer: peer.node_id, seq: v.seq, message_type: 'COMMAND', body: Buffer.from(v.frame.buffer, v.frame.byteOffset + 4, v.frame.byteLength - 4) });
       }
       b.after.push((err) => {
-        o.holdFrom = null;
+        if (--o.rewritesPending === 0) o.holdFrom = null;
         if (!err) {
           for (const v of voided) {
             o.replace(v.seq, v.frame);

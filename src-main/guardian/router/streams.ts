@@ -158,6 +158,8 @@ export class OutboundQueue {
    * old frame must not leave meanwhile. null: no stop.
    */
   holdFrom: number | null = null;
+  /** Rewrites not yet stored: the stop lifts when the last of them is. */
+  rewritesPending = 0;
 
   /** A stored frame rewritten (same seq): the cache serves the new one. */
   replace(seq: number, frame: Uint8Array): void {
