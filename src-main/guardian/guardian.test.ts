@@ -282,6 +282,7 @@ describe('held signals, with the control plane', () => {
     expect(errors.map((e) => [e.reason, e.ref_message_id])).toEqual([['SIGNAL_EXPIRED', 'sig-1-000000000001'], ['SIGNAL_EXPIRED', 'sig-1-000000000003']]);
     expect(errors[0]!.detail).toMatch(/before the risk veto/);
     expect(queued()).toBe(1); // the CLOSE
+    expect(guardian.control!.recentEvents().some((e) => /0 held entries expired: taken before the risk veto; 2 queued for an EA and not yet sent voided/.test(e.text))).toBe(true);
 
     ea = await open('ea-1', 'EA'); // back: everything stored for it is resent, from its first seq
     const data = () => ea.got.filter((e) => e.header.seq > 0);
