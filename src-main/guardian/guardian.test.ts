@@ -273,16 +273,16 @@ describe('held signals, with the control plane', () => {
     await sig.until(() => guardian.router.peers.get('ea-1')!.links.size === 0);
     sig.send('SIGNAL', entry(1));
     sig.send('SIGNAL', { signal_id: 'c-1', symbol: 'EURUSD', action: 'CLOSE', ticket: 1001 });
-    sig.send('SIGNAL', entry(2));
+    for (let i = 2; i <= 7; i++) sig.send('SIGNAL', entry(i));
     const queued = () => guardian.db.prepare("SELECT COUNT(*) FROM outbox WHERE peer = 'ea-1' AND message_type = 'SIGNAL'").pluck().get();
-    await sig.until(() => queued() === 3);
-    guardian.control!.pin('SAFE_MODE', 600, 'alice', 'kill switch');
-    await sig.until(() => sig.got.filter((e) => e.header.message_type === 'ERROR').length === 2);
+    await sig.until(() => queued() === 8);
+    guardian.control!.pin('SAFE_MODE', 600, 'alice', 'kill switch'); // voided 5 rows a batch (releaseChunk): two batches
+    await sig.until(() => sig.got.filter((e) => e.header.message_type === 'ERROR').length === 7);
     const errors = sig.got.filter((e) => e.header.message_type === 'ERROR').map((e) => e.payload as { reason: string; ref_message_id: string; detail: string });
-    expect(errors.map((e) => [e.reason, e.ref_message_id])).toEqual([['SIGNAL_EXPIRED', 'sig-1-000000000001'], ['SIGNAL_EXPIRED', 'sig-1-000000000003']]);
+    expect(errors.map((e) => [e.reason, e.ref_message_id])).toEqual([1, 3, 4, 5, 6, 7, 8].map((n) => ['SIGNAL_EXPIRED', `sig-1-${String(n).padStart(12, '0')}`]));
     expect(errors[0]!.detail).toMatch(/before the risk veto/);
     expect(queued()).toBe(1); // the CLOSE
-    expect(guardian.control!.recentEvents().some((e) => /0 held entries expired: taken before the risk veto; 2 queued for an EA and not yet sent voided/.test(e.text))).toBe(true);
+    await sig.until(() => guardian.control!.recentEvents().some((e) => /^7 new entries queued for an EA and not yet sent voided: taken before the risk veto$/.test(e.text)));
 
     ea = await open('ea-1', 'EA'); // back: everything stored for it is resent, from its first seq
     const data = () => ea.got.filter((e) => e.header.seq > 0);
@@ -291,7 +291,7 @@ describe('held signals, with the control plane', () => {
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1)); // whole: no gap for the EA to stall on
     expect(data().filter((e) => e.header.message_type === 'SIGNAL').map((e) => (e.payload as { signal_id: string }).signal_id)).toEqual(['c-1']);
     const voided = data().filter((e) => /^voided: /.test((e.payload as { reason?: string }).reason ?? ''));
-    expect(voided.map((e) => [e.header.message_type, (e.payload as { command: string }).command])).toEqual([['COMMAND', 'PING'], ['COMMAND', 'PING']]);
+    expect(voided.map((e) => [e.header.message_type, (e.payload as { command: string }).command])).toEqual(Array.from({ length: 7 }, () => ['COMMAND', 'PING']));
   });
 
   it('an entry held for want of an EA meets the market again at its release: a limit price the market left behind is refused', async () => {

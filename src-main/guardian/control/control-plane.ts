@@ -531,10 +531,11 @@ class ControlPlaneImpl implements ControlPlane {
         const entries = (s: SignalPayload) => ENTRY_ACTIONS.has(s.action);
         const n = this.router.expireHeld('MODE_BLOCK', { why })
           + this.router.expireHeld('NO_ROUTE', { only: entries, why }) + this.router.expireHeld(RELEASING, { only: entries, why });
+        this.emit({ type: 'held_signal', text: `${n} held entr${n === 1 ? 'y' : 'ies'} expired: taken before the risk veto`, severity: 'warning', data: { expired_now: n } });
         // And those stored for an EA that is away, not yet sent: voided in its stream.
-        const voided = this.router.voidQueued(entries, why);
-        const also = voided > 0 ? `; ${voided} queued for an EA and not yet sent voided` : '';
-        this.emit({ type: 'held_signal', text: `${n} held entr${n === 1 ? 'y' : 'ies'} expired: taken before the risk veto${also}`, severity: 'warning', data: { expired_now: n, voided } });
+        this.router.voidQueued(entries, why, (voided) => {
+          if (voided > 0 && !this.disposed) this.emit({ type: 'held_signal', text: `${voided} new entr${voided === 1 ? 'y' : 'ies'} queued for an EA and not yet sent voided: taken before the risk veto`, severity: 'warning', data: { voided } });
+        });
         return;
       }
       case 'SEND_COMMAND':

@@ -113,7 +113,7 @@ export class RouterStore {
         (r, out, now_ms) => void out.push(r.peer, r.seq, r.message_id, r.message_type, r.body, r.origin_stream, r.origin_seq, now_ms)),
       insInbox: db.prepare('INSERT OR IGNORE INTO inbox (stream, seq, message_id, message_type, payload, path, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       frames: db.prepare('SELECT seq, body FROM outbox WHERE peer = ? AND seq > ? ORDER BY seq LIMIT ?'),
-      signalsAfter: db.prepare("SELECT seq, body, origin_stream, origin_seq FROM outbox WHERE peer = ? AND seq > ? AND message_type = 'SIGNAL' ORDER BY seq"),
+      signalsAfter: db.prepare("SELECT seq, body, origin_stream, origin_seq FROM outbox WHERE peer = ? AND seq > ? AND message_type = 'SIGNAL' ORDER BY seq LIMIT ?"),
       rewriteOutbox: db.prepare('UPDATE outbox SET message_type = ?, body = ? WHERE peer = ? AND seq = ?'),
       pruneOutbox: db.prepare('DELETE FROM outbox WHERE peer = ? AND seq <= ? AND created_ms < ?'),
       pruneInbox: db.prepare('DELETE FROM inbox WHERE received_ms < ?'),
@@ -153,9 +153,9 @@ export class RouterStore {
   streamOut(peer: string): { next_seq: number; acked_seq: number } {
     return (this.q.streamOut.get(peer) as { next_seq: number; acked_seq: number } | undefined) ?? { next_seq: 1, acked_seq: 0 };
   }
-  /** The SIGNALs stored for a peer after `afterSeq`, with their bodies and origins. */
-  signalsAfter(peer: string, afterSeq: number): { seq: number; body: Buffer; origin_stream: string | null; origin_seq: number | null }[] {
-    return this.q.signalsAfter.all(peer, afterSeq) as { seq: number; body: Buffer; origin_stream: string | null; origin_seq: number | null }[];
+  /** The SIGNALs stored for a peer after `afterSeq`, at most `limit`, with their bodies and origins. */
+  signalsAfter(peer: string, afterSeq: number, limit: number): { seq: number; body: Buffer; origin_stream: string | null; origin_seq: number | null }[] {
+    return this.q.signalsAfter.all(peer, afterSeq, limit) as { seq: number; body: Buffer; origin_stream: string | null; origin_seq: number | null }[];
   }
   loadFrames(peer: string, afterSeq: number, limit: number): OutboundFrame[] {
     const rows = this.q.frames.all(peer, afterSeq, limit) as { seq: number; body: Buffer }[];

@@ -30,10 +30,15 @@ export interface RouterOptions {
   outbox_retention_s: number;
   inbox_retention_s: number;
   hmac?: HmacFn;
-  /** Held signals a release sends per batch; the next batch follows once this one is stored (default 10,000). */
+  /**
+   * Held signals a release sends per batch; the next batch follows once this one is stored
+   * (default 10,000). A void of queued signals takes as many, at most VOID_CHUNK.
+   */
   release_chunk?: number;
 }
 
+/** Queued signals a void reads, decodes and rewrites per batch. */
+const VOID_CHUNK = 5_000;
 /** Held signals expired by one call of `expireHeld` at most (ids and streams only, no payloads). */
 const EXPIRE_CHUNK = 50_000;
 /**
@@ -423,45 +428,62 @@ export class Router {
    * Signals stored for an EA and not yet sent to it (it is away, or its window is full), that
    * `only` picks: each becomes a COMMAND PING under the same seq, so the EA never acts on it and
    * its stream stays whole; its service is told SIGNAL_EXPIRED with `why`. One already written to
-   * the EA may have reached it: that one stays as it is. Returns how many.
+   * the EA may have reached it: that one stays as it is. VOID_CHUNK rows a batch, the next once
+   * the last is stored (an EA away during a full-rate stream can have hundreds of thousands);
+   * nothing unsent leaves meanwhile. `done` is told how many were voided.
    */
-  voidQueued(only: (signal: SignalPayload) => boolean, why: string): number {
-    let n = 0;
-    for (const peer of this.eaPeers()) {
-      if (peer.legacy) continue;
+  voidQueued(only: (signal: SignalPayload) => boolean, why: string, done?: (voided: number) => void): void {
+    const peers = this.eaPeers().filter((p) => !p.legacy);
+    const chunk = Math.min(this.opts.release_chunk ?? VOID_CHUNK, VOID_CHUNK);
+    let total = 0;
+    let running = peers.length;
+    if (running === 0) done?.(0);
+    for (const peer of peers) {
       const o = peer.outbound;
-      const voided: { seq: number; frame: Uint8Array; origin_stream: string | null; origin_seq: number | null }[] = [];
-      for (const r of this.store.signalsAfter(peer.node_id, o.sent)) {
-        const d = decodeMessage(r.body, { hmac: this.opts.hmac });
-        if (!d.ok || !only(d.envelope.payload as SignalPayload)) continue;
-        const header: Header = { ...d.envelope.header, message_type: 'COMMAND' };
-        const frame = encodeFramedMessage(header, { command: 'PING', reason: `voided: ${why}`.slice(0, 500) }, { hmac: this.opts.hmac });
-        voided.push({ seq: r.seq, frame, origin_stream: r.origin_stream, origin_seq: r.origin_seq });
-      }
-      if (voided.length === 0) continue;
-      n += voided.length;
-      // Nothing at or after the first one leaves until the rewrite is stored.
-      o.holdFrom = Math.min(o.holdFrom ?? Infinity, voided[0]!.seq);
+      o.holdFrom = Math.min(o.holdFrom ?? Infinity, o.sent + 1);
       o.rewritesPending++;
-      const b = this.open();
-      for (const v of voided) {
-        b.outboxRewrites.push({ peer: peer.node_id, seq: v.seq, message_type: 'COMMAND', body: Buffer.from(v.frame.buffer, v.frame.byteOffset + 4, v.frame.byteLength - 4) });
-      }
-      b.after.push((err) => {
+      const finish = () => {
         if (--o.rewritesPending === 0) o.holdFrom = null;
-        if (!err) {
-          for (const v of voided) {
-            o.replace(v.seq, v.frame);
-            if (v.origin_stream === null || v.origin_seq === null) continue;
-            const ref = messageId(v.origin_stream, v.origin_seq);
-            this.tellOrigin(v.origin_stream, 'SIGNAL_EXPIRED', ref, why);
-            this.events.emit({ type: 'signal_expired', message_id: ref, reason: 'VOIDED' });
-          }
-        }
         this.pump(peer);
-      });
+        if (--running === 0) done?.(total);
+      };
+      const step = (after: number) => {
+        let rows: ReturnType<RouterStore['signalsAfter']> = [];
+        try {
+          rows = this.store.signalsAfter(peer.node_id, after, chunk);
+        } catch {
+          // the store is closing: what is left stays as it is
+        }
+        const voided: { seq: number; frame: Uint8Array; origin_stream: string | null; origin_seq: number | null }[] = [];
+        for (const r of rows) {
+          const d = decodeMessage(r.body, { hmac: this.opts.hmac });
+          if (!d.ok || !only(d.envelope.payload as SignalPayload)) continue;
+          const header: Header = { ...d.envelope.header, message_type: 'COMMAND' };
+          const frame = encodeFramedMessage(header, { command: 'PING', reason: `voided: ${why}`.slice(0, 500) }, { hmac: this.opts.hmac });
+          voided.push({ seq: r.seq, frame, origin_stream: r.origin_stream, origin_seq: r.origin_seq });
+        }
+        const more = rows.length === chunk;
+        const b = this.open();
+        for (const v of voided) {
+          b.outboxRewrites.push({ peer: peer.node_id, seq: v.seq, message_type: 'COMMAND', body: Buffer.from(v.frame.buffer, v.frame.byteOffset + 4, v.frame.byteLength - 4) });
+        }
+        b.after.push((err) => {
+          if (!err) {
+            total += voided.length;
+            for (const v of voided) {
+              o.replace(v.seq, v.frame);
+              if (v.origin_stream === null || v.origin_seq === null) continue;
+              const ref = messageId(v.origin_stream, v.origin_seq);
+              this.tellOrigin(v.origin_stream, 'SIGNAL_EXPIRED', ref, why);
+              this.events.emit({ type: 'signal_expired', message_id: ref, reason: 'VOIDED' });
+            }
+          }
+          if (more && !err) setImmediate(() => step(rows[rows.length - 1]!.seq));
+          else finish();
+        });
+      };
+      step(o.sent);
     }
-    return n;
   }
 
   /** Held signals whose outcome a batch is storing: not to be released or expired again meanwhile. */
