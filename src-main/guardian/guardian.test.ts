@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeFrame } from '../../src-shared/protocol';
 import { RawPeer } from './raw-peer.test-support';
+import { useTestGuardian } from './test-guardian.test-support';
 import { configForTests, createGuardian, type Guardian } from '.';
 
 const signal = (i: number) => ({ signal_id: `s-${i}`, symbol: 'EURUSD', action: 'BUY', lots: 0.1, price: 1.1, sl: 1.09, tp: 1.12 });
@@ -187,43 +188,21 @@ describe('held signals', () => {
 // Held signals meet the desk as it is at their release, whatever held them, and none is left held
 // for nothing: the control plane and the pre-trade gate on, over real sockets.
 describe('held signals, with the control plane', () => {
-  const dirs: string[] = [];
-  const peers: RawPeer[] = [];
-  let g: Guardian | undefined;
-  afterEach(async () => {
-    for (const p of peers.splice(0)) p.sock.destroy();
-    await g?.dispose();
-    g = undefined;
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
+  const t = useTestGuardian('guardian-held-cp-');
+  let g: Guardian;
   // Each a different order (lots), so that the gate's one-order-a-bar rule refuses none of them.
   const entry = (i: number) => ({ signal_id: `s-${i}`, symbol: 'EURUSD', action: 'BUY', lots: Math.round(i) / 100 });
-  const start = async (dir: string): Promise<Guardian> => {
-    g = await createGuardian(configForTests(), { dataDir: dir, releaseChunk: 5, control: { autostart: false, warmup_ms: 0 } });
-    return g;
-  };
-  const open = async (node: string, role: 'EA' | 'SIGNAL'): Promise<RawPeer> => {
-    const p = await RawPeer.open(g!.listening.socket!, node, role);
-    peers.push(p);
-    p.hello(0, role === 'SIGNAL' ? 'primary' : undefined);
-    await p.until(() => p.got.some((e) => e.header.message_type === 'HELLO_ACK'));
-    return p;
-  };
+  const start = async (): Promise<Guardian> => (g = await t.start(undefined, { releaseChunk: 5, control: { autostart: false, warmup_ms: 0 } }));
+  const open = (node: string, role: 'EA' | 'SIGNAL'): Promise<RawPeer> => t.greet(g.listening.socket!, node, role, role === 'SIGNAL' ? 'primary' : undefined);
   /** What the EA was handed, by Guardian's seq (a resend of a seq is the same message). */
   const handed = (...eas: RawPeer[]) => {
     const bySeq = new Map<number, string>();
     for (const e of eas.flatMap((p) => p.got)) if (e.header.message_type === 'SIGNAL') bySeq.set(e.header.seq, (e.payload as { signal_id: string }).signal_id);
     return [...bySeq].sort((a, b) => a[0] - b[0]).map(([, id]) => id);
   };
-  const mkdir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'guardian-held-cp-'));
-    dirs.push(dir);
-    return dir;
-  };
 
   it('a release cut short by a restart is finished by the next Guardian, in order, none expired', async () => {
-    const dir = mkdir();
-    let guardian = await start(dir);
+    let guardian = await start();
     guardian.control!.holdEntries('alice', 'NFP');
     const sig = await open('sig-1', 'SIGNAL');
     for (let i = 1; i <= 30; i++) sig.send('SIGNAL', entry(i));
@@ -231,10 +210,9 @@ describe('held signals, with the control plane', () => {
     const ea = await open('ea-1', 'EA');
     guardian.control!.resumeEntries('alice', 'NFP is out'); // a release of six chunks starts...
     await guardian.dispose(); // ...and Guardian stops after the first
-    g = undefined;
     expect(guardian.db.open).toBe(false);
 
-    guardian = await start(dir);
+    guardian = g = await t.restart();
     const ea2 = await open('ea-1', 'EA');
     const left = guardian.status().buffer.held;
     expect(left).toBeGreaterThan(0); // the rest of the release, still held
@@ -248,7 +226,7 @@ describe('held signals, with the control plane', () => {
   });
 
   it('a risk veto expires the entries held for want of an EA, as it does those the mode held; a CLOSE waits on', async () => {
-    const guardian = await start(mkdir());
+    const guardian = await start();
     const sig = await open('sig-1', 'SIGNAL');
     sig.send('SIGNAL', entry(1));
     sig.send('SIGNAL', { signal_id: 'c-1', symbol: 'EURUSD', action: 'CLOSE', ticket: 1001 });
@@ -266,7 +244,7 @@ describe('held signals, with the control plane', () => {
   });
 
   it('a risk veto voids the new entries queued for an EA that is away: it never acts on them, their services are told, the stream stays whole', async () => {
-    const guardian = await start(mkdir());
+    const guardian = await start();
     const sig = await open('sig-1', 'SIGNAL');
     let ea = await open('ea-1', 'EA');
     ea.sock.destroy(); // the EA is away: what is routed to it waits in its outbox
@@ -295,7 +273,7 @@ describe('held signals, with the control plane', () => {
   });
 
   it('an entry held for want of an EA meets the market again at its release: a limit price the market left behind is refused', async () => {
-    const guardian = await start(mkdir());
+    const guardian = await start();
     const sig = await open('sig-1', 'SIGNAL');
     sig.send('SIGNAL', { signal_id: 'lim-1', symbol: 'EURUSD', action: 'BUY', lots: 0.1, order_type: 'BUY_LIMIT', price: 1.1 });
     sig.send('SIGNAL', { signal_id: 'mkt-1', symbol: 'EURUSD', action: 'BUY', lots: 0.2 });
@@ -314,7 +292,7 @@ describe('held signals, with the control plane', () => {
   });
 
   it('entries held for want of an EA stay held while the operator holds entries, then go once, never refused as their own duplicates', async () => {
-    const guardian = await start(mkdir());
+    const guardian = await start();
     const sig = await open('sig-1', 'SIGNAL');
     for (let i = 1; i <= 12; i++) sig.send('SIGNAL', entry(i)); // passed the gate on arrival; then no EA
     await sig.until(() => guardian.status().buffer.held === 12);

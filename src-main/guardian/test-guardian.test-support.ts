@@ -10,6 +10,8 @@ import { configForTests, createGuardian, type Guardian, type GuardianConfig, typ
 export interface TestGuardian {
   /** Starts Guardian on a fresh data dir; `tweak` edits the test configuration first. */
   start(tweak?: (c: GuardianConfig) => void, deps?: Omit<GuardianDeps, 'dataDir'>): Promise<Guardian>;
+  /** Stops the running Guardian and starts another on its data dir, as configured: a restart. */
+  restart(): Promise<Guardian>;
   /** Connects a peer (a `host:port` or a pipe path), closed after the test. */
   open(address: string, node_id: string, role: 'EA' | 'SIGNAL'): Promise<RawPeer>;
   /** Connects a peer and says HELLO, resolving once Guardian's HELLO_ACK came. */
@@ -21,6 +23,7 @@ export function useTestGuardian(prefix = 'guardian-test-'): TestGuardian {
   const dirs: string[] = [];
   const peers: RawPeer[] = [];
   let g: Guardian | undefined;
+  let last: { dir: string; tweak?: (c: GuardianConfig) => void; deps?: Omit<GuardianDeps, 'dataDir'> } | undefined;
   afterEach(async () => {
     for (const p of peers.splice(0)) p.sock.destroy();
     await g?.dispose();
@@ -36,6 +39,14 @@ export function useTestGuardian(prefix = 'guardian-test-'): TestGuardian {
     async start(tweak, deps) {
       const dir = mkdtempSync(join(tmpdir(), prefix));
       dirs.push(dir);
+      last = { dir, ...(tweak ? { tweak } : {}), ...(deps ? { deps } : {}) };
+      g = await createGuardian(configForTests((c) => tweak?.(c)), { ...deps, dataDir: dir });
+      return g;
+    },
+    async restart() {
+      if (!last) throw new Error('restart() before start()');
+      const { dir, tweak, deps } = last;
+      await g?.dispose();
       g = await createGuardian(configForTests((c) => tweak?.(c)), { ...deps, dataDir: dir });
       return g;
     },
