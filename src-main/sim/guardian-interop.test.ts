@@ -68,6 +68,8 @@ describe('the simulator with the real Guardian', () => {
     await waitUntil(() => ea.client.stats().guardian_errors.BAD_JSON === 1, 2000, 'ERROR BAD_JSON');
     ea.faults.corruptNext(1);
     await waitUntil(() => ea.client.stats().guardian_errors.BAD_CHECKSUM === 1, 2000, 'ERROR BAD_CHECKSUM (the next STATUS)');
+    // On a connected pipe: one still connecting would drop the frame unsent (seen on a loaded host).
+    await waitUntil(() => ea.client.stats().paths.find((p) => p.path === 'pipe')!.connected, 3000, 'the pipe greeted');
     ea.faults.sendOversize('pipe');
     await waitUntil(() => ea.client.stats().guardian_errors.FRAME_SIZE === 1, 2000, 'ERROR FRAME_SIZE');
     await waitUntil(() => ea.client.stats().paths.find((p) => p.path === 'pipe')!.connects === 2, 3000, 'the pipe reconnected');
