@@ -1,7 +1,7 @@
 // What the control plane keeps across a restart: the mode manager's and the breaker board's
-// snapshots, the repair orchestrator's state and the signal tier in force (table control_state,
-// JSON per key, written on every change), the operator's hold of new entries, and every finished repair (table repair_runs, the source
-// of the estimates to recover).
+// snapshots, the repair orchestrator's state, the signal tier in force and the operator's hold of
+// new entries (table control_state, JSON per key, written on every change), and every finished
+// repair (table repair_runs, the source of the estimates to recover).
 import type { SignalTier } from '../../../src-shared/protocol';
 import type { BoardSnapshot } from '../breakers';
 import type { Clock, SavedAt } from '../clock';
