@@ -12,7 +12,7 @@ import type { Db } from '../store';
 import { onAcked, onStatus, onTimeout, stillOpen, type TrackedCommand } from './commands';
 import { applyTrade, describeDifference, fromReport, reconcile, type Position } from './ledger';
 import { loadPretradeLimits, type PretradeLimits } from './limits';
-import { checkSignal, initialGateState, recheckAdmitted, recordFill, type GateState } from './pretrade';
+import { checkSignal, initialGateState, recheckAdmitted, recordFill, type GateMarket, type GateState } from './pretrade';
 import { ExecutionStore, type KillSwitch } from './store';
 import { toView } from './view';
 
@@ -94,7 +94,7 @@ export class ExecutionSafety implements Disposable {
   /** The router's check of a signal it admitted on arrival and held for want of an EA: the market checks again. */
   readonly admittedCheck: ReleaseCheck = (signal) => {
     if (!this.limits.enabled) return undefined;
-    const verdict = recheckAdmitted(this.limits, signal, { quote: this.quotes.get(signal.symbol), open_lots: this.openLots(signal.symbol) });
+    const verdict = recheckAdmitted(this.limits, signal, this.marketFor(signal.symbol));
     if (verdict.pass) return undefined;
     this.blockTimes.push(this.clock.now_ms());
     return { reason: verdict.reason, detail: `${verdict.detail} (checked at release)` };
@@ -102,7 +102,7 @@ export class ExecutionSafety implements Disposable {
 
   decide(signal: SignalPayload): SignalDecision | undefined {
     if (!this.limits.enabled) return undefined;
-    const verdict = checkSignal(this.limits, this.gate, signal, { quote: this.quotes.get(signal.symbol), open_lots: this.openLots(signal.symbol) }, this.clock.now_ms());
+    const verdict = checkSignal(this.limits, this.gate, signal, this.marketFor(signal.symbol), this.clock.now_ms());
     if (verdict.pass) return undefined;
     this.blockTimes.push(this.clock.now_ms());
     return { action: 'refuse', reason: verdict.reason, detail: verdict.detail };
@@ -297,6 +297,11 @@ export class ExecutionSafety implements Disposable {
       this.ledgers.set(peer, l);
     }
     return l;
+  }
+
+  /** What the gate checks a signal against: the EA's last quote and the lots open on the symbol. */
+  private marketFor(symbol: string): GateMarket {
+    return { quote: this.quotes.get(symbol), open_lots: this.openLots(symbol) };
   }
 
   private openLots(symbol: string): number {

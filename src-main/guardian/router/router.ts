@@ -2,7 +2,7 @@
 // inbox with exactly-once, in-order hand-off (PROTOCOL.md 5); every switch an event with its
 // reason for the control plane.
 import {
-  decodeMessage, encodeFrame, encodeFramedMessage, encodeLegacyMessage, messageId, PATH_PRIORITY, PROTOCOL_VERSION,
+  decodeMessage, encodeFrame, encodeFramedMessage, FRAME_HEADER_BYTES, encodeLegacyMessage, messageId, PATH_PRIORITY, PROTOCOL_VERSION,
   type Envelope, type Header, type HelloPayload, type HmacFn, type MessageType, type PathName, type ReasonCode,
   type Role, type SignalPayload, type SignalTier,
 } from '../../../src-shared/protocol';
@@ -35,6 +35,11 @@ export interface RouterOptions {
    * (default 10,000). A void of queued signals takes as many, at most VOID_CHUNK.
    */
   release_chunk?: number;
+}
+
+/** A framed message's body, as the outbox stores it: a view past the length prefix, no copy. */
+function bodyOf(frame: Uint8Array): Buffer {
+  return Buffer.from(frame.buffer, frame.byteOffset + FRAME_HEADER_BYTES, frame.byteLength - FRAME_HEADER_BYTES);
 }
 
 /** Queued signals a void reads, decodes and rewrites per batch. */
@@ -338,11 +343,12 @@ export class Router {
     const b = this.open();
     const now = Date.now();
     // Past its time to live before its release: expired, and its service told, as by expireHeld.
-    const expired = rows.filter((r) => r.expires_ms !== null && r.expires_ms < now);
+    const expired: ReleasableRow[] = [];
+    const live: ReleasableRow[] = [];
+    for (const r of rows) (r.expires_ms !== null && r.expires_ms < now ? expired : live).push(r);
     const settled: string[] = expired.map((r) => r.message_id);
     this.expireInBatch(b, expired);
-    for (const r of rows) {
-      if (r.expires_ms !== null && r.expires_ms < now) continue;
+    for (const r of live) {
       const signal = JSON.parse(r.payload) as SignalPayload;
       const refused = this.releaseVerdict(signal, r);
       if (refused === 'hold') continue; // entries are held now: it stays, for the release that follows the mode
@@ -465,7 +471,7 @@ export class Router {
         const more = rows.length === chunk;
         const b = this.open();
         for (const v of voided) {
-          b.outboxRewrites.push({ peer: peer.node_id, seq: v.seq, message_type: 'COMMAND', body: Buffer.from(v.frame.buffer, v.frame.byteOffset + 4, v.frame.byteLength - 4) });
+          b.outboxRewrites.push({ peer: peer.node_id, seq: v.seq, message_type: 'COMMAND', body: bodyOf(v.frame) });
         }
         b.after.push((err) => {
           if (!err) {
@@ -527,7 +533,7 @@ export class Router {
     const frame = peer.legacy
       ? encodeFrame(encodeLegacyMessage({ message_type: type, message_id: header.message_id, timestamp: header.timestamp, payload, source: 'GUARDIAN' }))
       : encodeFramedMessage(header, payload, { hmac: this.opts.hmac });
-    const body = Buffer.from(frame.buffer, frame.byteOffset + 4, frame.byteLength - 4);
+    const body = bodyOf(frame);
     b.outbox.push({ peer: peer.node_id, seq, message_id: header.message_id, message_type: type, body, origin_stream: originStream, origin_seq: originSeq });
     b.streamsOut.set(peer.node_id, { next_seq: seq + 1, acked_seq: peer.outbound.acked });
     // Per batch: a frame queued into the next batch while this one's callbacks run (an event
