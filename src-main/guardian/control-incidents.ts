@@ -17,7 +17,8 @@
 // - config: appended as a note (reloads, conditions loaded from advice, restores).
 // - Skipped: entries and override (operator controls, audited by the console's control desk),
 //   held_signal and command (one per signal or command: the router's tables hold them), note
-//   (pulse failures: may repeat every pulse).
+//   (pulse failures: may repeat every pulse). Except a command about an EA's standing order (it
+//   forgot HOLD_NEW_ENTRIES, or never confirms it): a consequence in EXEC, as above.
 import type { ControlEvent } from './control';
 import type { IncidentEventType, Severity } from '../../src-shared/contract';
 import type { CauseFamily, IncidentLog, RunbookStepDetail } from './incidents';
@@ -121,8 +122,13 @@ export function recordControlEvent(log: IncidentLog, e: ControlEvent, ctx: Contr
     case 'config':
       log.append({ type: 'note', summary: e.text, severity, detail: { ...data } });
       return;
+    case 'command':
+      // An EA that forgot its standing order is the operator's to know (an EXEC matter); the
+      // commands themselves are in the router's tables.
+      if (data.standing === true) consequence('EXEC', 'note', { ...data });
+      return;
     case 'mode_change': case 'degradation': case 'recover': // recorded from the mode effects
-    case 'entries': case 'override': case 'held_signal': case 'command': case 'note':
+    case 'entries': case 'override': case 'held_signal': case 'note':
       return;
   }
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeFrame } from '../../src-shared/protocol';
-import { RawPeer } from './raw-peer.test-support';
+import { RawPeer, sleep } from './raw-peer.test-support';
 import { useTestGuardian } from './test-guardian.test-support';
 import { configForTests, createGuardian, type Guardian } from '.';
 
@@ -305,5 +305,89 @@ describe('held signals, with the control plane', () => {
     await ea.until(() => handed(ea).length === 12);
     expect(handed(ea)).toEqual(Array.from({ length: 12 }, (_, i) => `s-${i + 1}`));
     expect(sig.got.filter((e) => e.header.message_type === 'ERROR')).toEqual([]);
+  });
+});
+
+// The EA's standing order: while Guardian holds new entries, an EA that says it is not holding
+// them (it restarted: MT4 keeps an EA's state in memory) is told again; over real sockets.
+describe('standing orders to the EA', () => {
+  const t = useTestGuardian('guardian-standing-');
+  const HOUR_MS = 3_600_000; // the mode is not acted on (warm-up): only the operator holds entries here
+  const status = (ea_state: string) => ({ ea_state, balance: 10000, equity: 10000, margin_level: 1000, spread_pips: 0.8, open_positions: 0, server_time: '2026.12.05 23:00:00' });
+  /** The HOLD_NEW_ENTRIES commands the EA got, one per seq (a resend of a seq is the same command). */
+  const holds = (ea: RawPeer) => [...new Map(ea.got
+    .filter((e) => e.header.message_type === 'COMMAND' && (e.payload as { command: string }).command === 'HOLD_NEW_ENTRIES')
+    .map((e) => [e.header.seq, e])).values()];
+  /** The EA with its sequence state kept across its restart, as PROTOCOL.md asks. */
+  const reconnect = async (g: Guardian, last_seq_received: number): Promise<RawPeer> => {
+    const ea = await t.open(g.listening.socket!, 'ea-1', 'EA');
+    ea.hello(last_seq_received);
+    await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    return ea;
+  };
+  const acked = (g: Guardian) => g.router.peers.get('ea-1')!.outbound.acked;
+  const statusSeen = (g: Guardian, seq: number) => g.router.peers.get('ea-1')!.inbound.lastCommitted >= seq; // stored, and handed on
+
+  it('an EA back from a restart that reports it trades (IDLE) while entries are held is sent HOLD_NEW_ENTRIES again; one that holds is left alone', async () => {
+    const g = await t.start(undefined, { control: { autostart: false, warmup_ms: HOUR_MS, standing_orders: { confirm_ms: 0, resend_ms: 0 } } });
+    let ea = await reconnect(g, 0);
+    g.control!.holdEntries('alice', 'NFP in five minutes');
+    const first = await ea.waitFor((e) => holds(ea).includes(e));
+    ea.send('ACK', { ack_seq: first.header.seq });
+    ea.send('STATUS', status('PAUSED'), 1); // it obeys
+    await ea.until(() => acked(g) === first.header.seq && statusSeen(g, 1));
+    for (let i = 0; i < 3; i++) g.control!.pulseNow();
+    await sleep(50);
+    expect(holds(ea)).toHaveLength(1);
+
+    ea.sock.destroy(); // MT4 restarts the EA: it keeps its seq state, and forgets the hold
+    ea = await reconnect(g, first.header.seq);
+    ea.send('STATUS', status('IDLE'), 2);
+    await ea.until(() => statusSeen(g, 2));
+    g.control!.pulseNow();
+    const again = await ea.waitFor((e) => holds(ea).includes(e));
+    expect(again.header.seq).toBe(first.header.seq + 1); // a new command in the stream, not a resend
+    expect((again.payload as { reason: string }).reason).toMatch(/^standing order: ea-1 reports IDLE while new entries are held: it restarted, or lost the command/);
+    expect(g.control!.recentEvents().some((e) => e.type === 'command' && e.severity === 'warning' && /ea-1 reports IDLE while new entries are held.*HOLD_NEW_ENTRIES sent again/.test(e.text))).toBe(true);
+    // The incident timeline tells the operator, not only the command table.
+    expect(g.incidents.recentEvents(50).some((e) => /ea-1 reports IDLE while new entries are held/.test(e.summary))).toBe(true);
+
+    // Until the EA has read it, it is not told a third time.
+    g.control!.pulseNow();
+    await sleep(50);
+    expect(holds(ea)).toHaveLength(1);
+
+    // Entries pass again: RESUME, and an EA that trades is what is wanted.
+    ea.send('ACK', { ack_seq: again.header.seq });
+    await ea.until(() => acked(g) === again.header.seq);
+    g.control!.resumeEntries('alice', 'NFP is out');
+    await ea.waitFor((e) => e.header.message_type === 'COMMAND' && (e.payload as { command: string }).command === 'RESUME');
+    ea.send('STATUS', status('IDLE'), 3);
+    await ea.until(() => statusSeen(g, 3));
+    g.control!.pulseNow();
+    await sleep(50);
+    expect(holds(ea)).toHaveLength(1);
+  });
+
+  it('a restored hold is told to an EA that does not hold; an EA that never confirms is reported once, not told forever', async () => {
+    let g = await t.start(undefined, { control: { autostart: false, warmup_ms: HOUR_MS, standing_orders: { confirm_ms: 0, resend_ms: 0, max_unconfirmed: 2 } } });
+    g.control!.holdEntries('alice', 'broker maintenance'); // no EA known yet: nothing to tell
+    g = await t.restart(); // the hold survives; the EA was never told
+    const ea = await reconnect(g, 0);
+    ea.send('STATUS', status('MANAGING'), 1);
+    await ea.until(() => statusSeen(g, 1));
+    g.control!.pulseNow();
+    const told = await ea.waitFor((e) => holds(ea).includes(e));
+    expect((told.payload as { reason: string }).reason).toMatch(/^standing order: ea-1 reports MANAGING while new entries are held/);
+    for (let round = 0; round < 4; round++) {
+      ea.send('ACK', { ack_seq: holds(ea).at(-1)!.header.seq });
+      ea.send('STATUS', status('MANAGING'), 2 + round); // an EA that never says PAUSED
+      await ea.until(() => statusSeen(g, 2 + round) && acked(g) === holds(ea).at(-1)!.header.seq);
+      g.control!.pulseNow();
+      await sleep(50);
+    }
+    expect(holds(ea)).toHaveLength(2); // max_unconfirmed
+    const reported = g.control!.recentEvents().filter((e) => /has not confirmed HOLD_NEW_ENTRIES after 2 commands \(it reports MANAGING, not PAUSED\)/.test(e.text));
+    expect(reported).toHaveLength(1);
   });
 });

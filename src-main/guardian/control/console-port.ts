@@ -1,10 +1,11 @@
 // The control plane as the console server reads it (guardian/server's ControlPlanePort): its view
 // each pulse in the contract's words, and the operator controls only it can carry out (hold and
 // resume new entries, drain the buffer first, pin or leave a mode early, the kill switch).
+import { CONTROL_NAMES } from '../../../src-shared/contract';
 import type { PathName } from '../../../src-shared/protocol';
 import type { Disposable } from '../lifecycle';
 import type { ModeEffect } from '../modes';
-import type { ControlHandlers, ControlPlanePort, ControlPlaneView, HandlerResult } from '../server';
+import type { ControlHandlers, ControlPlanePort, ControlPlaneView, HandlerResult, LapsedControl } from '../server';
 import type { ControlPlane } from './control-plane';
 
 function refusedBy(effects: readonly ModeEffect[]): string | null {
@@ -79,7 +80,8 @@ export function consolePort(cp: ControlPlane, latch?: KillSwitchLatch): ControlP
       if (r.direction === 'pin') {
         if (r.mode === 'NORMAL') return { ok: false, code: 'BAD_REQUEST', error: 'NORMAL cannot be pinned: pin a stricter mode, or leave the current one early.' };
         const refused = refusedBy(cp.pin(r.mode, duration, actor, r.reason));
-        return refused ? { ok: false, code: 'REFUSED', error: refused } : { ok: true, slot: 'mode', lapse: () => cp.unpin(actor, `pin lapsed: ${r.reason}`) };
+        // Nothing to lift when the mode manager lapsed the pin first (it keeps it across a restart).
+        return refused ? { ok: false, code: 'REFUSED', error: refused } : { ok: true, slot: 'mode', lapse: () => !refusedBy(cp.unpin(actor, `pin lapsed: ${r.reason}`)) };
       }
       const refused = refusedBy(cp.requestExit(duration, actor, r.reason));
       return refused ? { ok: false, code: 'REFUSED', error: refused } : { ok: true, slot: 'mode' };
@@ -90,7 +92,12 @@ export function consolePort(cp: ControlPlane, latch?: KillSwitchLatch): ControlP
       if (refused) return { ok: false, code: 'REFUSED', error: refused };
       latch?.engageKill(actor, r.reason);
       // Given an expiry, the kill switch lapses like a release; without one it stays until Resume.
-      return { ok: true, slot: 'mode', lapse: () => (latch ? releaseKill(actor, `kill switch lapsed: ${r.reason}`) : cp.unpin(actor, `kill switch lapsed: ${r.reason}`)) };
+      return {
+        ok: true, slot: 'mode', lapse: () => {
+          if (latch) releaseKill(actor, `kill switch lapsed: ${r.reason}`);
+          else cp.unpin(actor, `kill switch lapsed: ${r.reason}`);
+        },
+      };
     },
   });
   return {
@@ -98,5 +105,18 @@ export function consolePort(cp: ControlPlane, latch?: KillSwitchLatch): ControlP
     view,
     onPulse: (listener: () => void): Disposable => cp.onPulse(() => listener()),
     handlers,
+    onLapse: (listener) => cp.onEvent((e) => {
+      const l = e.data?.lapsed;
+      if (isLapsed(l)) listener(l);
+    }),
   };
+}
+
+const CONTROL_NAME_SET: ReadonlySet<string> = new Set(CONTROL_NAMES);
+
+/** The `lapsed` the control plane puts on an event when one of the operator's controls lifted itself. */
+function isLapsed(v: unknown): v is LapsedControl {
+  if (typeof v !== 'object' || v === null) return false;
+  const l = v as Record<string, unknown>;
+  return typeof l.control === 'string' && CONTROL_NAME_SET.has(l.control) && typeof l.reason === 'string' && typeof l.detail === 'string';
 }

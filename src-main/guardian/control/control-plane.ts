@@ -15,7 +15,7 @@
 // traffic returns (the path desk, path-desk.ts). Mode, breakers, repairs, the tier and the
 // operator's hold of new entries survive a restart (table control_state).
 import { join } from 'node:path';
-import type { PathName, SignalPayload, SignalTier } from '../../../src-shared/protocol';
+import type { PathName, SignalTier } from '../../../src-shared/protocol';
 import { SIGNAL_TIERS } from '../../../src-shared/protocol';
 import { DEFAULT_AGENT_CONFIG } from '../agents';
 import { BreakerBoard, classifyError, type BoardChange, type BreakerPosition } from '../breakers';
@@ -24,18 +24,18 @@ import { CONFIG_DIR, loadYamlConfig } from '../config';
 import { defineConstraints, loadConstraints } from '../constraints';
 import { DEFAULT_GATE_POLICY } from '../gates';
 import { DisposableStore, Emitter, toDisposable, type Disposable } from '../lifecycle';
-import { MODE_SEVERITY, ModeManager, parsePolicy, type FailoverPolicy, type Mode, type ModeEffect } from '../modes';
+import { ModeManager, parsePolicy, type FailoverPolicy, type Mode, type ModeEffect, type Override } from '../modes';
 import { PulseSampler, type PulseSnapshot } from '../pulse';
 import { initialRepairState, loadRunbooks, shiftRepairState, successRate_pct, type Runbook } from '../repair';
-import { RELEASING, type EntryVerdict, type Router, type RouterEvent, type SignalDecision } from '../router';
+import type { Router, RouterEvent } from '../router';
 import { ConstraintEngine, decide, type Decision } from './engine';
+import { EntryDesk } from './entry-desk';
 import { PathDesk } from './path-desk';
-import { ControlStore, readEntryHold, type EntryHold } from './persistence';
+import { ControlStore, readEntryHold } from './persistence';
 import { ConstraintRepository, type ConstraintRun } from './repository';
 import { commScore, DEFAULT_SIGNAL_STALE_S, execScore, tierScore, tierUsable, type BreakerLookup, type ScoreWhy } from './scores';
 import { buildStatus, whyOf } from './status';
 import { ErrorBudget, judgePulse } from './error-budget';
-import { HeldEventThrottle, heldSummaryText } from './held-events';
 import { SEED_SLO_BUDGETS } from '../../../src-shared/contract';
 import {
   DEFAULT_EXEC_BUDGETS, type ControlEvent, type ControlEventType, type ControlPlaneOptions, type ControlStatus, type ExecBudgets,
@@ -73,7 +73,8 @@ export interface ControlPlane extends Disposable {
   requestExit(duration_s: number, by: string, reason: string): ModeEffect[];
   /** The operator's hold on new entries (beside the mode's): entries wait until resumed. */
   holdEntries(by: string, reason: string, options?: { untilDrained?: boolean; expires_in_s?: number }): void;
-  resumeEntries(by: string, reason: string): void;
+  /** False when no operator held them. */
+  resumeEntries(by: string, reason: string): boolean;
   readonly entriesHeldBy: string | null;
   clearBreaker(dependency: string, by: string, reason: string): BoardChange[];
   runRunbook(id: string, target: PathName | null, by: string, reason: string): { ok: true; run_id: string } | { ok: false; error: string };
@@ -96,10 +97,7 @@ export interface ControlPlane extends Disposable {
   conditions(): { id: string; condition: string }[];
 }
 
-const ENTRY_ACTIONS = new Set(['BUY', 'SELL']);
 const HOUR_MS = 3_600_000;
-/** The release of held signals found waiting while entries pass, at most this often. */
-const LEFTOVER_RELEASE_MS = 5000;
 
 const whyRecord = whyOf;
 
@@ -140,22 +138,15 @@ class ControlPlaneImpl implements ControlPlane {
   private readonly exec: ExecBudgets;
   private readonly staleS: Record<SignalTier, number>;
   private readonly desk: PathDesk;
+  private readonly entries: EntryDesk;
   private last: PulseResult | null = null;
   private readonly events: ControlEvent[] = [];
   private readonly eventEmitter = new Emitter<ControlEvent>();
   private readonly pulseEmitter = new Emitter<PulseResult>();
   private dirty = true;
   private disposed = false;
-  private entryTtl_s: number;
-  private operatorHold: EntryHold | null = null;
   private readonly errorBudget = new ErrorBudget();
-  private readonly previousPolicy: Router['signals']['policy'];
   private readonly episodes: number[] = [];
-  private readonly heldOutcomes = { held: 0, released: 0, expired: 0, refused: 0 };
-  private readonly heldEvents = new HeldEventThrottle();
-  private lastExpire_ms = -Infinity;
-  private releaseDue = false;
-  private lastLeftoverRelease_ms = -Infinity;
   private readonly lastStatus = new Map<string, string>();
   private lastSample_ms = -Infinity;
   private lastPrune_ms = -Infinity;
@@ -180,7 +171,6 @@ class ControlPlaneImpl implements ControlPlane {
     // Configuration: a file that does not validate stops the start, with the key at fault.
     this.failover = loadFailoverPolicy(this.files.policy);
     this.books = loadRunbooks(this.files.runbooks);
-    this.entryTtl_s = this.failover.held_signals.ttl_s;
     this.repository = new ConstraintRepository(o.db);
     // Two channels: the live policy in the database, the YAML on disk as its shadow. A YAML that
     // does not validate still stops the start; a database that cannot be read does not.
@@ -208,7 +198,6 @@ class ControlPlaneImpl implements ControlPlane {
     let repair = saved.repair ? shiftRepairState(saved.repair.state, monotonicShift_ms(saved.repair.saved_at, this.clock)) : initialRepairState();
     repair = { ...repair, history: this.state.history(this.clock) };
     if (saved.signal_tier && SIGNAL_TIERS.includes(saved.signal_tier)) this.router.signals.activeTier = saved.signal_tier;
-    this.operatorHold = readEntryHold(saved.entry_hold);
 
     this.pulse_ms = o.pulse?.pulse_ms ?? 250;
     this.sampler = this.store.add(new PulseSampler({ router: o.router, db: o.db, clock: this.clock, dataDir: o.dataDir, ...(o.truth ? { truth: o.truth } : {}), ...(o.writer ? { writer: o.writer } : {}) }, { ...o.pulse, pulse_ms: this.pulse_ms }));
@@ -229,26 +218,18 @@ class ControlPlaneImpl implements ControlPlane {
     // Runs a restart interrupted are cancelled; a path still failing gets a fresh run.
     this.desk.cancelInterrupted('Guardian restarted');
 
-    this.previousPolicy = this.router.signals.policy;
-    this.router.signals.policy = (signal, from) => this.entryDecision(signal) ?? this.previousPolicy?.(signal, from);
-    // And at a held signal's release, whatever held it: the mode as it is then.
-    this.router.signals.entryVerdict = (signal) => {
-      const verdict = this.entryVerdict(signal);
-      if (verdict?.action === 'refuse') this.heldOutcomes.refused++;
-      return verdict;
-    };
-    this.store.add(toDisposable(() => {
-      this.router.signals.policy = this.previousPolicy;
-      this.router.signals.entryVerdict = undefined;
-    }));
+    // New entries: the mode's policy in front of the router's, at arrival and at release.
+    this.entries = this.store.add(new EntryDesk({
+      router: this.router, clock: this.clock, mode: () => this.modeManager.mode, emit: (e) => this.emit(e),
+      safeWhy: () => this.modeManager.state.safe?.why.text ?? this.modeManager.state.pin?.reason ?? 'SAFE_MODE',
+      changed: () => { this.dirty = true; }, persist: () => this.persist(),
+      ttl_s: this.failover.held_signals.ttl_s, started_ms: this.started_ms, warmup_ms: this.warmup_ms,
+      ...(o.standing_orders ? { standingOrders: o.standing_orders } : {}),
+    }, readEntryHold(saved.entry_hold)));
 
     if (shadowWhy) this.note('config', `running on the shadow configuration (${this.files.constraints}): ${shadowWhy}`, 'warning');
     if (saved.modes) this.note('config', `restored: mode ${this.mode}, ${this.breakers.dependencies().length} breakers, tier ${this.router.signals.activeTier}`, 'info');
-    if (this.operatorHold) {
-      const h = this.operatorHold;
-      const until = h.until_wall_ms !== undefined ? ` until ${new Date(h.until_wall_ms).toISOString().slice(11, 19)} UTC` : h.untilDrained ? ' until the buffer is empty' : '';
-      this.note('entries', `restored: new entries held by ${h.by}${until} (${h.reason})`, 'warning');
-    }
+    this.entries.announceRestored();
     if (o.autostart ?? true) this.store.add(this.clock.setInterval(() => this.tick(), this.pulse_ms));
   }
 
@@ -267,7 +248,7 @@ class ControlPlaneImpl implements ControlPlane {
     return this.books;
   }
   get entriesHeldBy(): string | null {
-    return this.operatorHold?.by ?? null;
+    return this.entries.operatorHold?.by ?? null;
   }
 
   latest(): PulseResult | null {
@@ -405,7 +386,7 @@ class ControlPlaneImpl implements ControlPlane {
     while (this.episodes.length > 0 && this.episodes[0]! < now - HOUR_MS) this.episodes.shift();
     this.sampler.setExtra('degrade_episodes_1h', this.episodes.length);
     this.sampler.setExtra('repair_success_pct', successRate_pct(this.desk.state.history, now - 24 * HOUR_MS));
-    this.sampler.setExtra('entries_held', this.entriesPass() ? 0 : 1);
+    this.sampler.setExtra('entries_held', this.entries.pass() ? 0 : 1);
     return { now, snapshot: this.sampler.sample() };
   }
 
@@ -444,15 +425,8 @@ class ControlPlaneImpl implements ControlPlane {
       const effects = this.modeManager.pulse(decision.pulse); // applied by the listener as they come
       if (effects.length > 0) this.dirty = true;
     } else this.modeManager.tick();
-    this.flushRelease();
-    this.releaseLeftovers(now);
-    if (this.operatorHold?.untilDrained && snapshot.buffer.depth === 0) this.resumeEntries(this.operatorHold.by, 'the buffer is drained');
-    // The console lapses a hold given an expiry on its own timer; this one outlives a restart.
-    const until = this.operatorHold?.until_wall_ms;
-    if (until !== undefined && this.clock.wall_ms() >= until) this.resumeEntries(this.operatorHold!.by, `hold lapsed: ${this.operatorHold!.reason}`);
+    this.entries.pulse(now, snapshot);
     this.desk.pulse(snapshot);
-    this.expireHeldIfDue(now);
-    this.tellHeldCounted(now);
     this.recordRuns(decision, snapshot);
     this.persist();
     return result;
@@ -496,6 +470,7 @@ class ControlPlaneImpl implements ControlPlane {
     } catch {
       // the log's failure must not stop the data plane's reaction
     }
+    if (this.entries.onModeEffect(e)) return; // holds, releases, expiries and the EA's commands
     switch (e.type) {
       case 'MODE_CHANGED': {
         const severity = e.to === 'SAFE_MODE' ? 'critical' : e.to === 'NORMAL' ? 'info' : 'warning';
@@ -516,84 +491,14 @@ class ControlPlaneImpl implements ControlPlane {
       case 'USE_SIGNAL_TIER':
         this.useTier(e.tier);
         return;
-      case 'HOLD_NEW_ENTRIES':
-        this.entryTtl_s = Math.max(1, e.ttl_ms / 1000);
-        this.emit({ type: 'entries', text: `manage-only: new entries held (MODE_BLOCK, ttl ${this.entryTtl_s} s); CLOSE and MODIFY pass`, severity: 'warning' });
-        return;
-      case 'RELEASE_HELD_SIGNALS':
-        // Released after this change's commands are queued: the EA must read RESUME before the
-        // entries it was told to hold (see flushRelease).
-        this.releaseDue = true;
-        return;
-      case 'EXPIRE_HELD_SIGNALS': {
-        // The entries held for want of an EA (or behind a release) were taken before it too.
-        const why = 'a new entry taken before the risk veto (SAFE_MODE): expired, not sent';
-        const entries = (s: SignalPayload) => ENTRY_ACTIONS.has(s.action);
-        const n = this.router.expireHeld('MODE_BLOCK', { why })
-          + this.router.expireHeld('NO_ROUTE', { only: entries, why }) + this.router.expireHeld(RELEASING, { only: entries, why });
-        this.emit({ type: 'held_signal', text: `${n} held entr${n === 1 ? 'y' : 'ies'} expired: taken before the risk veto`, severity: 'warning', data: { expired_now: n } });
-        // And those stored for an EA that is away, not yet sent: voided in its stream.
-        this.router.voidQueued(entries, why, (voided) => {
-          if (voided > 0 && !this.disposed) this.emit({ type: 'held_signal', text: `${voided} new entr${voided === 1 ? 'y' : 'ies'} queued for an EA and not yet sent voided: taken before the risk veto`, severity: 'warning', data: { voided } });
-        });
-        return;
-      }
-      case 'SEND_COMMAND':
-        this.sendCommand(e.command, e.reason);
-        return;
       case 'OVERRIDE_ACCEPTED':
       case 'OVERRIDE_EXPIRED':
       case 'OVERRIDE_CLEARED':
       case 'OVERRIDE_REFUSED': {
         const text = e.type === 'OVERRIDE_REFUSED' ? `override refused: ${e.reason}` : `${e.type.toLowerCase().replace('_', ' ')}: ${e.override.kind} by ${e.override.by} (${e.override.reason})`;
-        this.emit({ type: 'override', text, severity: e.type === 'OVERRIDE_REFUSED' ? 'warning' : 'info', data: { effect: e } });
+        this.emit({ type: 'override', text, severity: e.type === 'OVERRIDE_REFUSED' ? 'warning' : 'info', data: { effect: e, ...(e.type === 'OVERRIDE_EXPIRED' ? { lapsed: lapsedOverride(e.override) } : {}) } });
         return;
       }
-    }
-  }
-
-  /** The release a mode change asked for, once its commands (RESUME) are queued ahead of it. */
-  private flushRelease(): void {
-    if (!this.releaseDue) return;
-    this.releaseDue = false;
-    if (!this.entriesPass()) return; // still held
-    // Every reason: entries held for want of an EA while the mode held them have waited too.
-    const n = this.router.releaseHeld();
-    this.heldOutcomes.released += n;
-    this.emit({ type: 'held_signal', text: `${n} held entr${n === 1 ? 'y' : 'ies'} released: the mode cleared`, severity: 'info', data: { released: n } });
-  }
-
-  /**
-   * Held signals that nothing is releasing while entries pass and an EA is known: left by a
-   * restart in the middle of a release, or by a release whose batch could not be
-   * stored. The mode's release fires on the edge (the mode clears); this is the level, so that
-   * none of them waits out its time to live for nothing. At most one every LEFTOVER_RELEASE_MS.
-   */
-  private releaseLeftovers(now: number): void {
-    if (now - this.started_ms < this.warmup_ms || now - this.lastLeftoverRelease_ms < LEFTOVER_RELEASE_MS) return;
-    if (!this.entriesPass() || this.router.releaseRunning) return;
-    const waiting = this.router.heldUnsettled();
-    if (waiting === 0 || this.router.releaseHeld() === 0) return; // none, or no EA to release them to
-    this.lastLeftoverRelease_ms = now;
-    this.heldOutcomes.released += waiting;
-    this.emit({ type: 'held_signal', text: `${waiting} held signal${waiting === 1 ? '' : 's'} released: found held while entries pass (left by a restart or an interrupted release)`, severity: 'warning', data: { released: waiting } });
-  }
-
-  private eaIds(): string[] {
-    return [...this.router.peers.values()].filter((p) => p.role === 'EA' && !p.legacy).map((p) => p.node_id);
-  }
-
-  private sendCommand(command: 'HOLD_NEW_ENTRIES' | 'RESUME' | 'CANCEL_ALL' | 'FLATTEN', reason: string): void {
-    const eas = this.eaIds();
-    if (eas.length === 0) {
-      this.emit({ type: 'command', text: `COMMAND ${command} not sent: no EA known`, severity: 'warning', data: { command } });
-      return;
-    }
-    for (const ea of eas) {
-      this.router.send(ea, 'COMMAND', { command, reason: reason.slice(0, 500) }).then(
-        (seq) => this.emit({ type: 'command', text: `COMMAND ${command} stored for ${ea} (seq ${seq})`, severity: 'info', data: { command, peer: ea, seq, reason } }),
-        (err: Error) => this.emit({ type: 'command', text: `COMMAND ${command} for ${ea} not stored: ${err.message}`, severity: 'critical', data: { command, peer: ea } }),
-      );
     }
   }
 
@@ -616,33 +521,6 @@ class ControlPlaneImpl implements ControlPlane {
     this.router.signals.activeTier = tier;
     this.dirty = true;
     if (from !== tier) this.emit({ type: 'signal_tier', text: `signal tier ${from} -> ${tier}`, severity: tier === 'primary' ? 'info' : 'warning', data: { from, to: tier } });
-  }
-
-  /** The mode's entry policy on one arriving signal: undefined lets it route. */
-  private entryDecision(signal: SignalPayload): SignalDecision | undefined {
-    const verdict = this.entryVerdict(signal);
-    if (!verdict) return undefined;
-    if (verdict.action === 'refuse') {
-      this.heldOutcomes.refused++;
-      return verdict;
-    }
-    this.heldOutcomes.held++;
-    return { action: 'hold', reason: verdict.reason, ttl_s: this.entryTtl_s };
-  }
-
-  /** What the mode and the operator's hold say of a signal now; CLOSE and MODIFY always pass. */
-  private entryVerdict(signal: SignalPayload): ReturnType<EntryVerdict> {
-    if (!ENTRY_ACTIONS.has(signal.action)) return undefined; // CLOSE and MODIFY are always managed
-    if (this.mode === 'SAFE_MODE') {
-      const why = this.modeManager.state.safe?.why.text ?? this.modeManager.state.pin?.reason ?? 'SAFE_MODE';
-      return { action: 'refuse', reason: 'MODE_BLOCK', detail: `SAFE_MODE: new entries are refused (${why})` };
-    }
-    return this.entriesPass() ? undefined : { action: 'hold', reason: 'MODE_BLOCK' };
-  }
-
-  /** New entries go out: the mode is below DEGRADED.EXEC and no operator holds them. */
-  private entriesPass(): boolean {
-    return MODE_SEVERITY[this.mode] < MODE_SEVERITY['DEGRADED.EXEC'] && !this.operatorHold;
   }
 
   // ---- breakers --------------------------------------------------------------------------------
@@ -672,20 +550,10 @@ class ControlPlaneImpl implements ControlPlane {
       case 'path_switch':
         this.emit({ type: 'path_switch', text: `${e.peer}: ${e.from ?? 'none'} -> ${e.to ?? 'none'} (${e.reason})`, severity: e.to === null ? 'critical' : 'info', data: { peer: e.peer, from: e.from, to: e.to, reason: e.reason } });
         return;
-      case 'signal_held':
-        if (e.reason === 'MODE_BLOCK' && this.heldEvents.admit('held', this.clock.now_ms())) this.emit({ type: 'held_signal', text: `signal ${e.signal_id} held: ${e.reason}`, severity: 'info', data: { message_id: e.message_id, signal_id: e.signal_id, outcome: 'held' } });
-        return;
-      case 'signal_expired':
-        this.heldOutcomes.expired++;
-        if (this.heldEvents.admit('expired', this.clock.now_ms())) this.emit({ type: 'held_signal', text: `held signal ${e.message_id} expired (${e.reason})`, severity: 'info', data: { message_id: e.message_id, outcome: 'expired', reason: e.reason } });
-        return;
       case 'backpressure':
         this.emit(e.on
           ? { type: 'note', text: `intake held: ${e.ea} is ${e.backlog} messages behind; signal services' ACKs wait until it catches up`, severity: 'warning', data: { ea: e.ea, backlog: e.backlog } }
           : { type: 'note', text: `intake resumed: ${e.ea || 'the EA'} is ${e.backlog} messages behind`, severity: 'info', data: { ea: e.ea, backlog: e.backlog } });
-        return;
-      case 'signal_refused':
-        if (e.reason === 'MODE_BLOCK' && this.heldEvents.admit('refused', this.clock.now_ms())) this.emit({ type: 'held_signal', text: `signal ${e.signal_id} refused: ${e.detail}`, severity: 'info', data: { signal_id: e.signal_id, outcome: 'refused' } });
         return;
       default:
         return;
@@ -726,23 +594,7 @@ class ControlPlaneImpl implements ControlPlane {
     return this.breakers.clear(dependency, by, reason);
   }
 
-  // ---- held signals, constraint runs, persistence ------------------------------------------------
-
-  private expireHeldIfDue(now: number): void {
-    if (now - this.lastExpire_ms < 1000) return;
-    this.lastExpire_ms = now;
-    try {
-      this.router.expireHeld(); // reads only the rows due: no count first
-    } catch {
-      // the store's trouble shows in db_ok
-    }
-  }
-
-  /** Held signals counted rather than told one by one (a storm): one event for them a second. */
-  private tellHeldCounted(now: number): void {
-    const c = this.heldEvents.summary(now);
-    if (c) this.emit({ type: 'held_signal', text: heldSummaryText(c, (now - c.since_ms) / 1000), severity: 'info', data: { counted: { held: c.held, expired: c.expired, refused: c.refused } } });
-  }
+  // ---- constraint runs, persistence ------------------------------------------------------------
 
   private recordRuns(decision: Decision, snap: PulseSnapshot): void {
     const now = snap.now_ms;
@@ -796,7 +648,7 @@ class ControlPlaneImpl implements ControlPlane {
       breakers: this.breakers.snapshot(),
       repair: { state: this.desk.state, saved_at: { now_ms: this.clock.now_ms(), wall_ms: this.clock.wall_ms() } },
       signal_tier: this.router.signals.activeTier,
-      entry_hold: this.operatorHold,
+      entry_hold: this.entries.operatorHold,
     };
     const wall_ms = this.clock.wall_ms();
     const writer = this.o.writer;
@@ -848,46 +700,31 @@ class ControlPlaneImpl implements ControlPlane {
 
   pin(mode: Exclude<Mode, 'NORMAL'>, duration_s: number, by: string, reason: string): ModeEffect[] {
     const out = this.modeManager.pin(mode, duration_s * 1000, by, reason);
-    this.flushRelease();
+    this.entries.flushRelease();
     this.persist();
     return out;
   }
 
   unpin(by: string, reason: string): ModeEffect[] {
     const out = this.modeManager.unpin(by, reason);
-    this.flushRelease();
+    this.entries.flushRelease();
     this.persist();
     return out;
   }
 
   requestExit(duration_s: number, by: string, reason: string): ModeEffect[] {
     const out = this.modeManager.requestExit(duration_s * 1000, by, reason);
-    this.flushRelease();
+    this.entries.flushRelease();
     this.persist();
     return out;
   }
 
   holdEntries(by: string, reason: string, options: { untilDrained?: boolean; expires_in_s?: number } = {}): void {
-    const was = this.operatorHold;
-    this.operatorHold = { by, reason, untilDrained: options.untilDrained ?? false };
-    if (options.expires_in_s) this.operatorHold.until_wall_ms = this.clock.wall_ms() + options.expires_in_s * 1000;
-    this.dirty = true;
-    this.persist();
-    if (!was && MODE_SEVERITY[this.mode] < MODE_SEVERITY['DEGRADED.EXEC']) this.sendCommand('HOLD_NEW_ENTRIES', `held by ${by}: ${reason}`);
-    this.emit({ type: 'entries', text: `new entries held by ${by}${options.untilDrained ? ' until the buffer is empty' : ''}: ${reason}`, severity: 'warning', data: { by, reason } });
+    this.entries.holdEntries(by, reason, options);
   }
 
-  resumeEntries(by: string, reason: string): void {
-    if (!this.operatorHold) return;
-    this.operatorHold = null;
-    this.dirty = true;
-    this.persist();
-    this.emit({ type: 'entries', text: `new entries resumed by ${by}: ${reason}`, severity: 'info', data: { by, reason } });
-    if (MODE_SEVERITY[this.mode] < MODE_SEVERITY['DEGRADED.EXEC']) {
-      this.sendCommand('RESUME', `resumed by ${by}: ${reason}`); // queued ahead of the entries it releases
-      this.releaseDue = true;
-      this.flushRelease();
-    }
+  resumeEntries(by: string, reason: string): boolean {
+    return this.entries.resumeEntries(by, reason);
   }
 
   runRunbook(id: string, target: PathName | null, by: string, reason: string): { ok: true; run_id: string } | { ok: false; error: string } {
@@ -948,12 +785,12 @@ class ControlPlaneImpl implements ControlPlane {
       router: this.router,
       clock: this.clock,
       pulse_ms: this.pulse_ms,
-      heldOutcomes: this.heldOutcomes,
-      operatorHold: this.operatorHold,
+      heldOutcomes: this.entries.outcomes,
+      operatorHold: this.entries.operatorHold,
       error_budget_burn: this.errorBudget.burn(this.clock.now_ms()),
       name: this.name,
       describe: (id) => this.byId.get(id),
-      entries: this.mode === 'SAFE_MODE' ? 'refuse' : MODE_SEVERITY[this.mode] >= MODE_SEVERITY['DEGRADED.EXEC'] || this.operatorHold ? 'hold' : 'pass',
+      entries: this.entries.posture(),
     });
   }
 
@@ -963,6 +800,18 @@ class ControlPlaneImpl implements ControlPlane {
     this.persist();
     this.store.dispose();
   }
+}
+
+/** An operator's pin or early exit that expired, as the audit names the control that set it. */
+function lapsedOverride(o: Override): { control: 'override_mode' | 'kill_switch'; reason: string; params: Record<string, string>; detail: string } {
+  const kill = o.kind === 'PIN' && o.reason.startsWith('kill switch: ');
+  return {
+    control: kill ? 'kill_switch' : 'override_mode',
+    reason: kill ? o.reason.slice('kill switch: '.length) : o.reason,
+    params: o.kind === 'PIN' ? { direction: 'pin', mode: o.mode } : { direction: 'exit' },
+    // As the console's own timer words it: whichever of the two lifts it first audits it.
+    detail: `lapsed after ${Math.round((o.expires_ms - o.set_ms) / 1000)} s (set by ${o.by})`,
+  };
 }
 
 /** The subsystem readings behind a degradation no gate constraint explains, as causes with values. */

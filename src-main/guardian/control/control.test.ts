@@ -266,8 +266,13 @@ describe('the control plane on a data plane with no peers (ManualClock)', () => 
     expect(again.controlStatus().controls?.entries_held).toBe(true);
     clock.advance(5 * 60_000);
     again.pulseNow();
+    expect(again.controlStatus().controls?.entries_held).toBe(true); // the console's timer has the first word, for a second
+    clock.advance(1000);
+    again.pulseNow();
     expect(again.controlStatus().controls?.entries_held).toBe(false);
-    expect(again.recentEvents().some((e) => /new entries resumed by carol: hold lapsed: FOMC/.test(e.text))).toBe(true);
+    const lapsed = again.recentEvents().find((e) => /new entries resumed by carol: hold lapsed: FOMC/.test(e.text));
+    // Said for the audit: which control lapsed, in the words it was given.
+    expect(lapsed?.data?.lapsed).toEqual({ control: 'hold_new_entries', reason: 'FOMC', by: 'carol', detail: 'lapsed at 2026-01-06T09:15:00.000Z (set by carol)' });
   });
 
   it('reloads its configuration, refusing a bad file and keeping the one in force', () => {

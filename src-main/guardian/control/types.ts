@@ -12,6 +12,7 @@ import type { ProbeWriter, PulseSettings, TruthFeed } from '../pulse';
 import type { RepairActions } from '../repair';
 import type { Router } from '../router';
 import type { Db } from '../store';
+import type { StandingOrderTimes } from './standing-orders';
 
 /** The constraints (with their values) behind a decision: every decision keeps its "why". */
 export interface WhyRecord {
@@ -90,6 +91,8 @@ export interface ControlPlaneSettings {
   incidents?: IncidentSink;
   /** constraint_runs: a row per constraint this often (besides every change of status). Default 60 s. */
   runs_sample_s?: number;
+  /** When an EA that should hold new entries and says it does not is told again (control/standing-orders.ts). */
+  standing_orders?: Partial<StandingOrderTimes>;
 }
 
 export interface ControlPlaneOptions extends ControlPlaneSettings {

@@ -5,6 +5,8 @@ export type RouterEvent =
   | { type: 'peer_connected'; peer: string; role: Exclude<Role, 'GUARDIAN'>; tier: SignalTier | null; path: PathName; legacy: boolean }
   | { type: 'peer_disconnected'; peer: string; path: PathName; reason: string }
   | { type: 'path_switch'; peer: string; from: PathName | null; to: PathName | null; reason: string }
+  /** An operator's forced path, kept across restarts, lifted itself when its expiry passed. */
+  | { type: 'force_lapsed'; peer: string; path: PathName; by: string; until_wall_ms: number }
   | { type: 'resend'; peer: string; from_seq: number; count: number; reason: string }
   | { type: 'message'; peer: string; role: Exclude<Role, 'GUARDIAN'>; path: PathName; envelope: Envelope }
   | { type: 'signal_held'; message_id: string; signal_id: string; reason: string }

@@ -46,6 +46,8 @@ function bodyOf(frame: Uint8Array): Buffer {
 const VOID_CHUNK = 5_000;
 /** Held signals expired by one call of `expireHeld` at most (ids and streams only, no payloads). */
 const EXPIRE_CHUNK = 50_000;
+/** A kept forced path lifts itself this long after its expiry (the console's timer, when it runs, is first). */
+const FORCE_LAPSE_GRACE_MS = 1000;
 /**
  * The reason a signal is held while a release is running: it arrived behind held ones and must not
  * overtake them. It goes out with the release, in arrival order, and is not checked twice.
@@ -754,8 +756,13 @@ export class Router {
     const wall = this.clock.wall_ms();
     for (const peer of this.peers.values()) {
       // A kept force lapses here too: the console's own timer for it did not outlive a restart.
+      // A second late, so that in the same process that timer lifts it (in the operator's words).
       const until = peer.forceKept?.until_wall_ms;
-      if (until != null && wall >= until) this.forcePath(peer.node_id, null, peer.forcedBy ?? 'the operator');
+      if (until != null && wall >= until + FORCE_LAPSE_GRACE_MS) {
+        const { forcedPath: path, forcedBy: by } = peer;
+        this.forcePath(peer.node_id, null, by ?? 'the operator');
+        if (path) this.events.emit({ type: 'force_lapsed', peer: peer.node_id, path, by: by ?? 'the operator', until_wall_ms: until });
+      }
       for (const l of peer.links.values()) l.tick(now);
       this.choosePath(peer, peer.activePath ? `${peer.activePath} silent` : 'a path came up');
       const o = peer.outbound;

@@ -1,12 +1,24 @@
 // Operator controls as the server runs them: the part that carries each one out (a handler), the
 // audit entry every accepted or refused control gets (the incident log's audit table, hashed into
-// its chain), and the lapse of a control given an expiry, audited as 'expired'. Requests arrive
-// here already checked by the contract's validateControl; the actor comes from the token.
+// its chain), and the lapse of a control given an expiry, audited as 'expired': on the desk's own
+// timer, or where the control lapsed by itself (the control plane's pulse, the router's tick, the
+// mode manager: they keep the expiry across a restart, which the timer does not). Whichever comes
+// first audits; the other finds nothing left to lift. Requests arrive here already checked by the
+// contract's validateControl; the actor comes from the token.
 import type { ControlCall, ControlErrorCode, ControlName, ControlRequest, ControlResponse } from '../../../src-shared/contract';
 import type { Clock } from '../clock';
 import type { AuditRecord, IncidentLog } from '../incidents';
 import { auditId } from '../incidents';
 import type { Disposable } from '../lifecycle';
+
+/** An operator's control that lifted itself when its expiry passed: audited as 'expired'. */
+export interface LapsedControl {
+  control: ControlName;
+  /** The reason the operator gave it. */
+  reason: string;
+  params?: Record<string, string>;
+  detail: string;
+}
 
 export interface Refusal {
   ok: false;
@@ -18,8 +30,11 @@ export interface Refusal {
 
 export interface Accepted {
   ok: true;
-  /** Lifts the control when its expiry passes. Omitted: the control does not lapse here. */
-  lapse?: () => void;
+  /**
+   * Lifts the control when its expiry passes. Omitted: the control does not lapse here. False:
+   * there was nothing left to lift (it lapsed by itself first, and was audited then).
+   */
+  lapse?: () => boolean | void;
   /** What the control holds (e.g. 'entries', 'path:ea-1'): a later control on it cancels this one's lapse. */
   slot?: string;
   /** The incident the control is about, so its audit event lands in that incident's timeline. */
@@ -77,13 +92,13 @@ export class ControlDesk implements Disposable {
     this.lapses.delete(slot);
   }
 
-  private arm(slot: string, s: number, control: ControlName, reason: string, params: Record<string, string>, by: string, lapse: () => void): void {
+  private arm(slot: string, s: number, control: ControlName, reason: string, params: Record<string, string>, by: string, lapse: () => boolean | void): void {
     const timer = this.clock.setTimeout(() => {
       this.lapses.delete(slot);
       if (this.disposed) return;
       let detail = `lapsed after ${s} s (set by ${by})`;
       try {
-        lapse();
+        if (lapse() === false) return; // it lapsed by itself first, audited then
       } catch (err) {
         detail += `; lifting it failed: ${err instanceof Error ? err.message : String(err)}`;
       }
@@ -91,6 +106,13 @@ export class ControlDesk implements Disposable {
       this.changed();
     }, s * 1000);
     this.lapses.set(slot, timer);
+  }
+
+  /** A control that lapsed by itself, where its expiry is kept (the desk's timer may not be running: a restart). */
+  lapsedElsewhere(l: LapsedControl): void {
+    if (this.disposed) return;
+    this.log.audit({ actor: 'guardian', control: l.control, reason: l.reason, outcome: 'expired', params: l.params ?? {}, detail: l.detail });
+    this.changed();
   }
 
   dispose(): void {

@@ -100,6 +100,38 @@ describe('GuardianConsole', () => {
     await waitUntil(() => guardian.router.peers.get('ea-1')?.forcedPath === null, 6000, 'the force lapsed after the restart');
     await waitUntil(() => guardian.router.peers.get('ea-1')?.activePath === 'socket', 5000, 'back on the socket');
     expect(guardian.db.prepare("SELECT forced_path FROM peers WHERE node_id = 'ea-1'").pluck().get()).toBeNull();
+    // And audited, as a lapse on the console's timer is.
+    const expired = (await get<{ entries: AuditEntry[] }>('/api/audit/recent')).entries.filter((a) => a.outcome === 'expired');
+    expect(expired).toEqual([expect.objectContaining({ control: 'force_path_switch', actor: 'guardian', params: { path: 'pipe', peer: 'ea-1' } })]);
+    expect(expired[0]!.detail).toMatch(/^lapsed at \d{4}-\d\d-\d\dT.*Z \(set by operator:/);
+  });
+
+  it('audits each control given an expiry once as "expired": on the console\'s timer, and after a restart where the part keeps it', async () => {
+    const withControl = () => createGuardian(configForTests((c) => {
+      c.paths.spool.enabled = false;
+    }), { dataDir: join(dir, 'guardian'), control: { warmup_ms: 0 } });
+    await guardian.dispose();
+    guardian = await withControl();
+    const expired = async () => (await get<{ entries: AuditEntry[] }>('/api/audit/recent')).entries.filter((a) => a.outcome === 'expired');
+    // In one process: the console's timer lifts it, the control plane's backstop finds nothing left.
+    expect((await control('hold_new_entries', { reason: 'NFP at 13:30', expires_in_s: 1 })).status).toBe(200);
+    await waitUntil(() => guardian.control!.entriesHeldBy === null, 4000, 'the hold lapsed');
+    await new Promise((r) => setTimeout(r, 1500)); // past the backstop's grace
+    expect(await expired()).toEqual([expect.objectContaining({ control: 'hold_new_entries', actor: 'guardian', reason: 'NFP at 13:30', detail: expect.stringMatching(/^lapsed after 1 s \(set by operator:/) })]);
+
+    // Across a restart: the timers went with the process; the hold and the pin lapse where they are kept.
+    expect((await control('hold_new_entries', { reason: 'FOMC minutes', expires_in_s: 2 })).status).toBe(200);
+    expect((await control('override_mode', { direction: 'pin', mode: 'SAFE_MODE', reason: 'fire drill', expires_in_s: 2 })).status).toBe(200);
+    await guardian.dispose();
+    guardian = await withControl();
+    expect(guardian.control!.entriesHeldBy).toMatch(/^operator:/);
+    await waitUntil(() => guardian.control!.entriesHeldBy === null && guardian.control!.modes.state.pin === null, 8000, 'both lapsed');
+    for (let i = 0; i < 60 && (await expired()).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500));
+    const after = (await expired()).slice(0, 2);
+    expect(after.map((a) => [a.control, a.reason, a.actor]).sort()).toEqual([['hold_new_entries', 'FOMC minutes', 'guardian'], ['override_mode', 'fire drill', 'guardian']]);
+    expect(after.find((a) => a.control === 'override_mode')).toMatchObject({ params: { direction: 'pin', mode: 'SAFE_MODE' }, detail: expect.stringMatching(/^lapsed after 2 s \(set by operator:/) });
+    expect(await expired()).toHaveLength(3); // once each
   });
 
   it('refuses a force switch onto a path that is not up, with the reason, and audits the refusal', async () => {

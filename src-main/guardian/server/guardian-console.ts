@@ -19,7 +19,7 @@ import { DisposableStore, Emitter, type Disposable } from '../lifecycle';
 import type { Router } from '../router';
 import type { Db } from '../store';
 import type { ConsoleBackend, PrometheusFigures } from './backend';
-import { ControlDesk, type ControlHandlers, type HandlerResult } from './control-desk';
+import { ControlDesk, type ControlHandlers, type HandlerResult, type LapsedControl } from './control-desk';
 import type { LearningPort } from './learning-port';
 import { StatusHistory } from './history';
 import { RouterTables, bufferOf, lastSwitchOf, peersOf, routesOf } from './read-model';
@@ -58,6 +58,8 @@ export interface ControlPlanePort {
   onPulse(listener: () => void): Disposable;
   /** The controls only the control plane can carry out (entries, drain, mode, kill switch, advice). */
   handlers(): ControlHandlers;
+  /** Its controls that lapsed by themselves (a hold's expiry, a pin's), for the audit. */
+  onLapse?(listener: (l: LapsedControl) => void): Disposable;
 }
 
 export interface ConsoleSources {
@@ -134,7 +136,14 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
       if (e.type === 'signal_held' || e.type === 'signal_expired') this.heldChanged.add(e.message_id);
       else if (e.type === 'peer_disconnected') this.disconnects.set(`${e.peer}|${e.path}`, e.reason);
       else if (e.type === 'peer_connected') this.disconnects.delete(`${e.peer}|${e.path}`);
+      else if (e.type === 'force_lapsed') {
+        this.desk.lapsedElsewhere({
+          control: 'force_path_switch', reason: `forced path ${e.path} for ${e.peer} (set by ${e.by})`, params: { path: e.path, peer: e.peer },
+          detail: `lapsed at ${new Date(e.until_wall_ms).toISOString()} (set by ${e.by})`,
+        });
+      }
     }));
+    if (s.control?.onLapse) this.store.add(s.control.onLapse((l) => this.desk.lapsedElsewhere(l)));
     this.store.add(s.control ? s.control.onPulse(() => this.pulse()) : s.clock.setInterval(() => this.pulse(), this.pulse_ms));
   }
 
@@ -386,7 +395,9 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
       ok: true,
       slot: `path:${ids.join(',')}`,
       lapse: () => {
-        for (const id of ids) if (router.peers.get(id)?.forcedPath === path) router.forcePath(id, null, actor);
+        const still = ids.filter((id) => router.peers.get(id)?.forcedPath === path);
+        for (const id of still) router.forcePath(id, null, actor);
+        return still.length > 0; // none: the router lapsed them itself, and said so
       },
     };
   }

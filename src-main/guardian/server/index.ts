@@ -6,7 +6,7 @@ export type { ConsoleBackend, PrometheusFigures } from './backend';
 export { answerRead, ApiError, MAX_LIMIT, type ReadInput } from './answer-read';
 export { GuardianConsole, GUARDIAN_VERSION, toContractIncident, type ConsoleSources, type ControlPlanePort, type ControlPlaneView, type FaultInjector } from './guardian-console';
 export { learningPort, toContractAdvice, type LearningPort } from './learning-port';
-export { ControlDesk, type Accepted, type ControlHandler, type ControlHandlers, type HandlerResult, type Refusal } from './control-desk';
+export { ControlDesk, type Accepted, type ControlHandler, type ControlHandlers, type HandlerResult, type LapsedControl, type Refusal } from './control-desk';
 export { loadOrCreateToken, defaultOperator, sameToken, TOKEN_FILE, type ApiToken } from './token';
 export { DEFAULT_WEB_ROOT, WEB_BUILD_COMMAND, CONTENT_SECURITY_POLICY, webBuilt } from './static-files';
 export { StatusHistory, HISTORY_WINDOW_S } from './history';
