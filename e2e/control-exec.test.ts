@@ -93,4 +93,23 @@ describe('control plane: the broker rejects orders', () => {
     expect(commands).toEqual(expect.arrayContaining(['HOLD_NEW_ENTRIES', 'RESUME']));
     expect(s.modesEntered().filter((m) => m === 'DEGRADED.EXEC')).toHaveLength(1);
   });
+  it('an EA restarted while new entries are held is told again, and holds again: its memory went with it', async () => {
+    s = await startScenario({ rate_per_s: 0, tiers: ['primary'], control: { standing_orders: { confirm_ms: 300, resend_ms: 1000 } } });
+    const scenario = s;
+    const cp = scenario.g.control!;
+    await until(() => cp.mode === 'NORMAL' && (cp.latest()?.snapshot.seq ?? 0) > 10, 10_000, 'a settled NORMAL');
+    cp.holdEntries('alice', 'NFP in five minutes');
+    await until(() => scenario.ea.holdingNewEntries, 3000, 'the EA told to hold new entries');
+    await sleep(1000); // it says PAUSED: nothing more to tell it
+    const standing = () => scenario.events.filter((e) => e.type === 'command' && e.data?.standing === true);
+    expect(standing()).toEqual([]);
+
+    const ea = await scenario.restartEa();
+    expect(ea.holdingNewEntries).toBe(false); // MT4 keeps an EA's state in memory
+    await until(() => ea.holdingNewEntries, 5000, 'the restarted EA told again');
+    expect(standing()[0]?.text).toMatch(/^ea-1 reports (IDLE|MANAGING|ORDERS_PLACED) while new entries are held: it restarted, or lost the command; HOLD_NEW_ENTRIES sent again$/);
+    await until(() => cp.latest()!.snapshot.vars.ea_state_code_agents === EA_STATE_CODES.PAUSED, 3000, 'the EA reporting PAUSED again');
+    await sleep(1500); // past resend_ms: a held EA is left alone
+    expect(standing()).toHaveLength(1);
+  });
 });

@@ -11,7 +11,10 @@ import type { SignalTier } from '../src-shared/protocol';
 
 export interface Scenario {
   g: Guardian;
-  ea: SimulatedEa;
+  /** The EA now (restartEa replaces it). */
+  readonly ea: SimulatedEa;
+  /** MT4 restarts the EA: a new one on the same data dir (its seq state kept, its memory not). */
+  restartEa(): Promise<SimulatedEa>;
   signals: Partial<Record<SignalTier, SimulatedSignalService>>;
   events: (ControlEvent & { at: number })[];
   dir: string;
@@ -62,7 +65,8 @@ export async function startScenario(o: ScenarioOptions = {}): Promise<Scenario> 
   g.control!.onEvent((e) => events.push({ ...e, at: Date.now() }));
   const [host, port] = g.listening.socket!.split(':');
   const paths = { socket: { host: host!, port: Number(port) }, pipe: { path: g.listening.pipe! } };
-  const ea = new SimulatedEa({ node_id: 'ea-1', dataDir: join(dir, 'ea'), paths, heartbeat_ms: 50, resend_timeout_ms: 400, switchback_ms: 200, status_ms: 200, ...o.ea });
+  const eaOptions: SimulatedEaOptions = { node_id: 'ea-1', dataDir: join(dir, 'ea'), paths, heartbeat_ms: 50, resend_timeout_ms: 400, switchback_ms: 200, status_ms: 200, ...o.ea };
+  let ea = new SimulatedEa(eaOptions);
   const signals: Partial<Record<SignalTier, SimulatedSignalService>> = {};
   for (const tier of o.tiers ?? ['primary', 'cached', 'heuristic']) {
     signals[tier] = new SimulatedSignalService({
@@ -74,7 +78,16 @@ export async function startScenario(o: ScenarioOptions = {}): Promise<Scenario> 
   for (const s of Object.values(signals)) s.start();
   let stopped = false;
   return {
-    g, ea, signals, events, dir,
+    g, signals, events, dir,
+    get ea() {
+      return ea;
+    },
+    async restartEa() {
+      await ea.stop();
+      ea = new SimulatedEa(eaOptions);
+      ea.start();
+      return ea;
+    },
     modesEntered: () => events.filter((e) => e.type === 'mode_change').map((e) => e.to_mode ?? '?'),
     async stop() {
       if (stopped) return;
