@@ -45,7 +45,7 @@ export function ConsensusPanel() {
                   <td className="mono" title={v.facts.join('; ')}>{v.action}</td>
                   <td><Bar value={v.confidence} label={`${v.agent} agent's confidence in ${v.action}`} /></td>
                   <td className="dim" title={`Weight of the ${v.agent} agent in the consensus`}>×{v.weight}</td>
-                  <td className="facts" title={v.facts.join('; ')}>{v.facts.join('; ')}</td>
+                  <td className="facts" title={v.facts.join('; ')}><span className="facts-text">{v.facts.join('; ')}</span></td>
                 </tr>
               ))}
             </tbody>
