@@ -1,9 +1,14 @@
 // The router's SQL, prepared once. Every write of the hot path goes through `writeBatch`,
 // inside the group commit's transaction.
 import { chunkedInsert, type Db } from '../store';
-import type { Envelope, PathName } from '../../../src-shared/protocol';
+import { FRAME_HEADER_BYTES, type Envelope, type PathName } from '../../../src-shared/protocol';
 import type { OutboundFrame } from './streams';
 import type { Peer } from './peer';
+
+/** A framed message's body, as the outbox stores it: a view past the length prefix, no copy. */
+export function bodyOf(frame: Uint8Array): Buffer {
+  return Buffer.from(frame.buffer, frame.byteOffset + FRAME_HEADER_BYTES, frame.byteLength - FRAME_HEADER_BYTES);
+}
 
 export interface OutboxRow {
   peer: string;

@@ -1,8 +1,9 @@
 // The failover router: per peer, the healthiest path in priority order; durable outbox and
 // inbox with exactly-once, in-order hand-off (PROTOCOL.md 5); every switch an event with its
-// reason for the control plane.
+// reason for the control plane. Held signals (their release, expiry and the void of queued
+// entries) are held-signals.ts's, through the router's batch.
 import {
-  decodeMessage, encodeFrame, encodeFramedMessage, FRAME_HEADER_BYTES, encodeLegacyMessage, messageId, PATH_PRIORITY, PROTOCOL_VERSION,
+  encodeFrame, encodeFramedMessage, encodeLegacyMessage, messageId, PATH_PRIORITY, PROTOCOL_VERSION,
   type Envelope, type Header, type HelloPayload, type HmacFn, type MessageType, type PathName, type ReasonCode,
   type Role, type SignalPayload, type SignalTier,
 } from '../../../src-shared/protocol';
@@ -10,7 +11,8 @@ import type { Db, GroupCommit } from '../store';
 import type { Clock } from '../clock';
 import type { PathLink } from './link';
 import { Peer } from './peer';
-import { Batch, RELEASE_FROM_START, RouterStore, type DueHeldRow, type ReleasableRow, type ReleaseCursor } from './router-store';
+import { Batch, bodyOf, RouterStore } from './router-store';
+import { HeldSignals, RELEASING } from './held-signals';
 import { InboundSequence, OutboundQueue } from './streams';
 import type { StreamLink } from './stream-link';
 import { RouterEvents, type RouterEvent } from './events';
@@ -37,28 +39,14 @@ export interface RouterOptions {
   release_chunk?: number;
 }
 
-/** A framed message's body, as the outbox stores it: a view past the length prefix, no copy. */
-function bodyOf(frame: Uint8Array): Buffer {
-  return Buffer.from(frame.buffer, frame.byteOffset + FRAME_HEADER_BYTES, frame.byteLength - FRAME_HEADER_BYTES);
-}
-
-/** Queued signals a void reads, decodes and rewrites per batch. */
-const VOID_CHUNK = 5_000;
-/** Held signals expired by one call of `expireHeld` at most (ids and streams only, no payloads). */
-const EXPIRE_CHUNK = 50_000;
 /** A kept forced path lifts itself this long after its expiry (the console's timer, when it runs, is first). */
 const FORCE_LAPSE_GRACE_MS = 1000;
-/**
- * The reason a signal is held while a release is running: it arrived behind held ones and must not
- * overtake them. It goes out with the release, in arrival order, and is not checked twice.
- */
-export const RELEASING = 'RELEASING';
-
 export class Router {
   readonly peers = new Map<string, Peer>();
   readonly events = new RouterEvents();
   readonly store: RouterStore;
   readonly signals: SignalDesk;
+  private readonly held: HeldSignals;
   private batch = new Batch();
   private batchQueued = false;
   private legacySeq = 0;
@@ -73,6 +61,12 @@ export class Router {
     this.store = new RouterStore(db);
     this.openHeld = this.store.heldCount();
     this.signals = new SignalDesk(opts.signal_tier);
+    this.held = new HeldSignals({
+      store: this.store, signals: this.signals, events: this.events, opts,
+      eaPeers: () => this.eaPeers(), open: () => this.open(), pump: (peer) => this.pump(peer),
+      queueOutbound: (b, peer, type, payload, originStream, originSeq) => this.queueOutbound(b, peer, type, payload, originStream, originSeq),
+      tellOrigin: (node_id, reason, ref, detail) => this.tellOrigin(node_id, reason, ref, detail),
+    });
     for (const p of this.store.knownPeers()) {
       if (p.legacy) continue; // a legacy peer has no stream to resume
       const peer = this.peerFor(p.node_id, p.role as 'EA' | 'SIGNAL', (p.tier ?? undefined) as SignalTier | undefined);
@@ -242,15 +236,15 @@ export class Router {
     const decision: SignalDecision = this.signals.decide(signal, from);
     const targets = this.eaPeers();
     if (decision.action === 'route' && targets.length === 0) {
-      this.hold(b, env, signal, 'NO_ROUTE', this.opts.no_route_hold_s);
+      this.held.hold(b, env, signal, 'NO_ROUTE', this.opts.no_route_hold_s);
       return;
     }
-    if (decision.action === 'route' && this.releasing) {
-      this.hold(b, env, signal, RELEASING, this.opts.no_route_hold_s);
+    if (decision.action === 'route' && this.held.releaseRunning) {
+      this.held.hold(b, env, signal, RELEASING, this.opts.no_route_hold_s);
       return;
     }
     if (decision.action === 'hold') {
-      this.hold(b, env, signal, decision.reason, decision.ttl_s);
+      this.held.hold(b, env, signal, decision.reason, decision.ttl_s);
       return;
     }
     if (decision.action === 'refuse') {
@@ -272,124 +266,24 @@ export class Router {
     for (const ea of targets) this.queueOutbound(b, ea, 'SIGNAL', signal, from.node_id, env.header.seq);
   }
 
-  private hold(b: Batch, env: Envelope<'SIGNAL'>, signal: SignalPayload, reason: string, ttl_s: number): void {
-    b.held.push({
-      message_id: env.header.message_id, origin_stream: env.header.stream, origin_seq: env.header.seq,
-      payload: JSON.stringify(signal), reason, expires_ms: Date.now() + ttl_s * 1000,
-    });
-    b.after.push((err) => {
-      if (!err) this.events.emit({ type: 'signal_held', message_id: env.header.message_id, signal_id: signal.signal_id, reason });
-    });
-  }
-
-  /**
-   * A release under way: its reason (undefined: every reason), sent a chunk a batch, and the last
-   * held signal it has passed (each is passed once: one the mode still holds stays behind).
-   */
-  private releasing: { reason: string | undefined; after: ReleaseCursor } | null = null;
-
   /** A release is running (its next chunk follows once the last is stored). */
   get releaseRunning(): boolean {
-    return this.releasing !== null;
+    return this.held.releaseRunning;
   }
 
-  /**
-   * Releases held signals with the given reason (or all) to every EA, oldest first; the rest stay
-   * held. A chunk a batch, the next once it is stored, so that a release of hundreds of thousands
-   * (a long hold at full rate) does not hold the event loop for seconds (one batch of 550,000 took
-   * about 10 s, and the stall itself degraded the mode). Signals that arrive meanwhile are held
-   * behind it (RELEASING) and go out with it, in order. Each signal meets the entry policy as it
-   * is now (SignalDesk.entryVerdict): refused in SAFE_MODE, left held while entries are held.
-   * Returns how many were open to release.
-   */
+  /** Held signals of `reason` (all: undefined) to every EA, oldest first (held-signals.ts). Returns how many were open. */
   releaseHeld(reason?: string): number {
-    if (this.eaPeers().length === 0) return 0;
-    const open = this.store.openHeldCount(reason, RELEASING);
-    if (open === 0) return 0;
-    if (this.releasing) {
-      // One release at a time. A second call (another reason widens it to every reason) starts it
-      // from the oldest again: what it passed is settled, or was left held by a mode that may have
-      // cleared since, and must keep its place ahead of what is newer.
-      this.releasing = { reason: this.releasing.reason === reason ? reason : undefined, after: RELEASE_FROM_START };
-      return open;
-    }
-    this.releasing = { reason, after: RELEASE_FROM_START };
-    this.releaseChunk();
-    return open;
+    return this.held.releaseHeld(reason);
   }
 
-  private releaseChunk(): void {
-    const run = this.releasing;
-    if (!run) return;
-    const eas = this.eaPeers();
-    const limit = this.opts.release_chunk ?? 10_000;
-    let fetched: ReleasableRow[] = [];
-    try {
-      if (eas.length > 0) fetched = this.store.heldToRelease(run.reason, RELEASING, run.after, limit);
-    } catch {
-      fetched = []; // the store is closing: what is left stays held
-    }
-    const lastRow = fetched[fetched.length - 1];
-    if (lastRow) run.after = { held_ms: lastRow.held_ms, rid: lastRow.rid };
-    // A row being released by a batch not yet stored still reads as held: skip it, or it would go out twice.
-    const rows = fetched.filter((r) => !this.settling.has(r.message_id));
-    // Less than a chunk left: this is the last, and the release ends now, so that what arrives next
-    // routes as usual, after these in the same batch or a later one. (Otherwise a steady stream would
-    // keep the release, and every signal's detour through the held table, going for ever.)
-    const last = fetched.length < limit;
-    if (last) this.releasing = null;
-    if (rows.length === 0) {
-      if (!last) setImmediate(() => this.releaseChunk());
-      return;
-    }
-    const b = this.open();
-    const now = Date.now();
-    // Past its time to live before its release: expired, and its service told, as by expireHeld.
-    const expired: ReleasableRow[] = [];
-    const live: ReleasableRow[] = [];
-    for (const r of rows) (r.expires_ms !== null && r.expires_ms < now ? expired : live).push(r);
-    const settled: string[] = expired.map((r) => r.message_id);
-    this.expireInBatch(b, expired);
-    for (const r of live) {
-      const signal = JSON.parse(r.payload) as SignalPayload;
-      const refused = this.releaseVerdict(signal, r);
-      if (refused === 'hold') continue; // entries are held now: it stays, for the release that follows the mode
-      settled.push(r.message_id);
-      if (refused) {
-        b.heldOutcomes.push({ message_id: r.message_id, state: 'refused' });
-        b.after.push((err) => {
-          if (err) return;
-          this.tellOrigin(r.origin_stream, refused.reason, r.message_id, refused.detail);
-          this.events.emit({ type: 'signal_refused', peer: r.origin_stream, signal_id: signal.signal_id, reason: refused.reason, detail: refused.detail, message_id: r.message_id, signal });
-        });
-        continue;
-      }
-      b.heldOutcomes.push({ message_id: r.message_id, state: 'released' });
-      for (const ea of eas) this.queueOutbound(b, ea, 'SIGNAL', signal, r.origin_stream, r.origin_seq);
-    }
-    this.settle(b, settled);
-    // The next chunk once this one is stored; I/O (ACKs, heartbeats) runs in between.
-    if (!last) {
-      b.after.push((err) => {
-        if (err) this.releasing = null; // not stored: still held, for the next release
-        else setImmediate(() => this.releaseChunk());
-      });
-    }
+  /** Held signals past their time to live, or all of `reason` now (held-signals.ts). Returns how many expired. */
+  expireHeld(reason?: string, opts: { only?: (signal: SignalPayload) => boolean; why?: string } = {}): number {
+    return this.held.expireHeld(reason, opts);
   }
 
-  /**
-   * A held signal at its release: 'hold' to leave it held, a refusal, or undefined to send it. The
-   * entry policy as it is now applies to every one. The pre-trade gate applies whole to those the
-   * policy held before the gate saw them. One held for want of an EA (NO_ROUTE) or behind a release
-   * passed the gate on arrival: a second whole look would call it a duplicate of itself, so it
-   * meets only the market checks again (its price against the quote now, the lots open now).
-   */
-  private releaseVerdict(signal: SignalPayload, r: ReleasableRow): 'hold' | { reason: string; detail: string } | undefined {
-    const now = this.signals.entryVerdict?.(signal);
-    if (now?.action === 'hold') return 'hold';
-    if (now?.action === 'refuse') return { reason: now.reason, detail: `${now.detail} (checked at release)` };
-    if (r.reason === 'NO_ROUTE' || r.reason === RELEASING) return this.signals.admittedCheck?.(signal, r.origin_stream);
-    return this.signals.releaseCheck?.(signal, r.origin_stream);
+  /** Queued new entries not yet sent to an EA, voided in its stream (held-signals.ts). */
+  voidQueued(only: (signal: SignalPayload) => boolean, why: string, done?: (voided: number) => void): void {
+    this.held.voidQueued(only, why, done);
   }
 
   /** Sends ERROR to a signal's origin, on its best link, if it is connected. */
@@ -397,110 +291,6 @@ export class Router {
     const peer = this.peers.get(node_id);
     const link = peer?.activeLink ?? (peer ? [...peer.links.values()][0] : undefined);
     if (link && 'sendError' in link) (link as StreamLink).sendError(reason, detail, ref_message_id);
-  }
-
-  /**
-   * Held signals past their time to live: recorded as expired, their services told. Given a
-   * reason (control-plane hook, issue 3), every signal held for that reason expires now, whatever
-   * its time to live: a risk veto expires the entries held before it. `only` picks among them by
-   * what they are (the entries among those held for want of an EA); `why` is what their services read.
-   */
-  expireHeld(reason?: string, opts: { only?: (signal: SignalPayload) => boolean; why?: string } = {}): number {
-    // Only the rows due are read (an index of the open ones by expiry), never the whole table: a
-    // hold at full rate keeps hundreds of thousands open. At most EXPIRE_CHUNK a call (once a
-    // second); the rest are the next call's, the oldest first.
-    const candidates = reason === undefined ? this.store.dueHeld(Date.now(), EXPIRE_CHUNK)
-      : opts.only ? this.store.heldForWithPayload(reason).filter((r) => opts.only!(JSON.parse(r.payload) as SignalPayload))
-        : this.store.heldFor(reason);
-    const expired = candidates.filter((r) => !this.settling.has(r.message_id));
-    if (expired.length === 0) return 0;
-    const b = this.open();
-    this.settle(b, expired.map((r) => r.message_id));
-    this.expireInBatch(b, expired, opts.why);
-    return expired.length;
-  }
-
-  /** Records held signals as expired in `b` (already settling); their services are told once it is stored. */
-  private expireInBatch(b: Batch, rows: readonly DueHeldRow[], why?: string): void {
-    for (const r of rows) b.heldOutcomes.push({ message_id: r.message_id, state: 'expired' });
-    b.after.push((err) => {
-      if (err) return;
-      for (const r of rows) {
-        this.tellOrigin(r.origin_stream, 'SIGNAL_EXPIRED', r.message_id, why ?? `held for ${r.reason} and not released within its time to live`);
-        this.events.emit({ type: 'signal_expired', message_id: r.message_id, reason: r.reason });
-      }
-    });
-  }
-
-  /**
-   * Signals stored for an EA and not yet sent to it (it is away, or its window is full), that
-   * `only` picks: each becomes a COMMAND PING under the same seq, so the EA never acts on it and
-   * its stream stays whole; its service is told SIGNAL_EXPIRED with `why`. One already written to
-   * the EA may have reached it: that one stays as it is. VOID_CHUNK rows a batch, the next once
-   * the last is stored (an EA away during a full-rate stream can have hundreds of thousands);
-   * nothing unsent leaves meanwhile. `done` is told how many were voided.
-   */
-  voidQueued(only: (signal: SignalPayload) => boolean, why: string, done?: (voided: number) => void): void {
-    const peers = this.eaPeers().filter((p) => !p.legacy);
-    const chunk = Math.min(this.opts.release_chunk ?? VOID_CHUNK, VOID_CHUNK);
-    let total = 0;
-    let running = peers.length;
-    if (running === 0) done?.(0);
-    for (const peer of peers) {
-      const o = peer.outbound;
-      o.holdFrom = Math.min(o.holdFrom ?? Infinity, o.sent + 1);
-      o.rewritesPending++;
-      const finish = () => {
-        if (--o.rewritesPending === 0) o.holdFrom = null;
-        this.pump(peer);
-        if (--running === 0) done?.(total);
-      };
-      const step = (after: number) => {
-        let rows: ReturnType<RouterStore['signalsAfter']> = [];
-        try {
-          rows = this.store.signalsAfter(peer.node_id, after, chunk);
-        } catch {
-          // the store is closing: what is left stays as it is
-        }
-        const voided: { seq: number; frame: Uint8Array; origin_stream: string | null; origin_seq: number | null }[] = [];
-        for (const r of rows) {
-          const d = decodeMessage(r.body, { hmac: this.opts.hmac });
-          if (!d.ok || !only(d.envelope.payload as SignalPayload)) continue;
-          const header: Header = { ...d.envelope.header, message_type: 'COMMAND' };
-          const frame = encodeFramedMessage(header, { command: 'PING', reason: `voided: ${why}`.slice(0, 500) }, { hmac: this.opts.hmac });
-          voided.push({ seq: r.seq, frame, origin_stream: r.origin_stream, origin_seq: r.origin_seq });
-        }
-        const more = rows.length === chunk;
-        const b = this.open();
-        for (const v of voided) {
-          b.outboxRewrites.push({ peer: peer.node_id, seq: v.seq, message_type: 'COMMAND', body: bodyOf(v.frame) });
-        }
-        b.after.push((err) => {
-          if (!err) {
-            total += voided.length;
-            for (const v of voided) {
-              o.replace(v.seq, v.frame);
-              if (v.origin_stream === null || v.origin_seq === null) continue;
-              const ref = messageId(v.origin_stream, v.origin_seq);
-              this.tellOrigin(v.origin_stream, 'SIGNAL_EXPIRED', ref, why);
-              this.events.emit({ type: 'signal_expired', message_id: ref, reason: 'VOIDED' });
-            }
-          }
-          if (more && !err) setImmediate(() => step(rows[rows.length - 1]!.seq));
-          else finish();
-        });
-      };
-      step(o.sent);
-    }
-  }
-
-  /** Held signals whose outcome a batch is storing: not to be released or expired again meanwhile. */
-  private readonly settling = new Set<string>();
-  private settle(b: Batch, ids: string[]): void {
-    for (const id of ids) this.settling.add(id);
-    b.after.push(() => {
-      for (const id of ids) this.settling.delete(id);
-    });
   }
 
   private releaseNoRoute(): void {
@@ -860,7 +650,7 @@ export class Router {
 
   /** Open held signals that no batch is settling now (a release or an expiry being stored). */
   heldUnsettled(): number {
-    return Math.max(0, this.openHeld - this.settling.size);
+    return Math.max(0, this.openHeld - this.held.settling.size);
   }
 
   /** Age of the oldest message stored for a peer and not yet acknowledged. */
