@@ -13,8 +13,10 @@ export type StreamSocket = Duplex & {
   remoteAddress?: string;
   remotePort?: number;
   setNoDelay?(noDelay: boolean): unknown;
-  destroySoon?(): void;
 };
+
+/** How long a closed connection still reads (and drops) what its peer sends, so that the peer reads our last words. */
+const LINGER_MS = 1000;
 
 export interface ConnectionHandlers {
   onFrame(body: Uint8Array): void;
@@ -91,9 +93,12 @@ export class FramedConnection {
     this.closed = true;
     if (this.stallTimer) clearTimeout(this.stallTimer);
     if (this.corked) this.socket.uncork();
+    // A lingering close: our side ends (the ERROR that said why goes first, then FIN) while what
+    // the peer still sends is read and dropped, until it closes or LINGER_MS pass. Destroyed at
+    // once, the next heartbeat the peer wrote found the connection gone (EPIPE, or a reset) and
+    // its socket died with our ERROR unread: it reconnected never knowing why.
     this.socket.end();
-    this.socket.destroySoon?.();
-    setTimeout(() => this.socket.destroy(), 200).unref();
+    setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
     this.handlers.onClose(reason);
   }
 
