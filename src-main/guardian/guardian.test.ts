@@ -272,6 +272,34 @@ describe('held signals, with the control plane', () => {
     expect(voided.map((e) => [e.header.message_type, (e.payload as { command: string }).command])).toEqual(Array.from({ length: 7 }, () => ['COMMAND', 'PING']));
   });
 
+  it('after a restart, the kill switch voids none of the entries the EA may have received until it says what it stored; then the rest, before any resend', async () => {
+    let guardian = await start();
+    const sig = await open('sig-1', 'SIGNAL');
+    const ea = await open('ea-1', 'EA');
+    for (let i = 1; i <= 4; i++) sig.send('SIGNAL', entry(i));
+    await ea.until(() => handed(ea).length === 4); // written to the EA, none acknowledged
+    const seqOf = (id: string) => ea.got.find((e) => e.header.message_type === 'SIGNAL' && (e.payload as { signal_id: string }).signal_id === id)!.header.seq;
+    const stored = seqOf('s-2'); // the EA stored (and acts on) the first two, then went away
+    ea.sock.destroy();
+    guardian = g = await t.restart();
+    const sig2 = await open('sig-1', 'SIGNAL');
+    const errors = () => sig2.got.filter((e) => e.header.message_type === 'ERROR').map((e) => e.payload as { reason: string; ref_message_id: string; detail: string });
+    guardian.control!.pin('SAFE_MODE', 600, 'alice', 'kill switch');
+    await sleep(200);
+    // This Guardian cannot know what its previous process wrote to the EA: nothing is called expired yet.
+    expect(errors()).toEqual([]);
+
+    const ea2 = await t.open(g.listening.socket!, 'ea-1', 'EA');
+    ea2.hello(stored);
+    await sig2.until(() => errors().length === 2);
+    expect(errors().map((e) => [e.reason, e.ref_message_id])).toEqual([3, 4].map((n) => ['SIGNAL_EXPIRED', `sig-1-${String(n).padStart(12, '0')}`]));
+    expect(errors()[0]!.detail).toMatch(/^SAFE_MODE: new entries are refused \(.*kill switch.*\): a new entry the EA had not received, voided at its return$/);
+    const data = () => ea2.got.filter((e) => e.header.seq > 0);
+    await ea2.until(() => data().some((e) => (e.payload as { command?: string }).command === 'CANCEL_ALL'));
+    expect(data().filter((e) => e.header.message_type === 'SIGNAL')).toEqual([]); // s-3 and s-4 never resent as orders
+    expect(data().slice(0, 2).map((e) => [e.header.seq, e.header.message_type, (e.payload as { command: string }).command])).toEqual([[stored + 1, 'COMMAND', 'PING'], [stored + 2, 'COMMAND', 'PING']]);
+  });
+
   it('an entry held for want of an EA meets the market again at its release: a limit price the market left behind is refused', async () => {
     const guardian = await start();
     const sig = await open('sig-1', 'SIGNAL');

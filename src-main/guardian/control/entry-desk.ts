@@ -14,7 +14,7 @@ import type { Clock } from '../clock';
 import { DisposableStore, toDisposable, type Disposable } from '../lifecycle';
 import { MODE_SEVERITY, type Mode, type ModeEffect } from '../modes';
 import type { PulseSnapshot } from '../pulse';
-import { RELEASING, type EntryVerdict, type Router, type RouterEvent, type SignalDecision } from '../router';
+import { isNewEntry, RELEASING, type EntryVerdict, type Router, type RouterEvent, type SignalDecision } from '../router';
 import { HeldEventThrottle, heldSummaryText } from './held-events';
 import type { DeskEvent } from './path-desk';
 import type { EntryHold } from './persistence';
@@ -23,8 +23,7 @@ import { DEFAULT_STANDING_ORDER_TIMES, StandingOrders, type StandingOrderTimes }
 export type EntryPosture = 'pass' | 'hold' | 'refuse';
 export type EaCommand = 'HOLD_NEW_ENTRIES' | 'RESUME' | 'CANCEL_ALL' | 'FLATTEN';
 
-const ENTRY_ACTIONS = new Set(['BUY', 'SELL']);
-const isEntry = (s: SignalPayload): boolean => ENTRY_ACTIONS.has(s.action);
+const isEntry = isNewEntry;
 /** The release of held signals found waiting while entries pass, at most this often. */
 const LEFTOVER_RELEASE_MS = 5000;
 /**
@@ -84,9 +83,12 @@ export class EntryDesk implements Disposable {
       if (verdict?.action === 'refuse') this.outcomes.refused++;
       return verdict;
     };
+    // And when an EA greets: whether the entries it has not stored may still go to it.
+    signals.entriesRefused = () => (deps.mode() === 'SAFE_MODE' ? `SAFE_MODE: new entries are refused (${deps.safeWhy()})` : null);
     this.store.add(toDisposable(() => {
       signals.policy = previous;
       signals.entryVerdict = undefined;
+      signals.entriesRefused = undefined;
     }));
     this.store.add(deps.router.events.on((e) => this.onRouterEvent(e)));
   }

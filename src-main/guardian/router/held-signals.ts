@@ -21,6 +21,9 @@ const EXPIRE_CHUNK = 50_000;
  */
 export const RELEASING = 'RELEASING';
 
+/** A new entry: what SAFE_MODE refuses and a void takes back. CLOSE and MODIFY are always managed. */
+export const isNewEntry = (s: SignalPayload): boolean => s.action === 'BUY' || s.action === 'SELL';
+
 /** What the held desk works with: the router's store, policy and batch, no back-reference to it. */
 export interface HeldHost {
   store: RouterStore;
@@ -202,16 +205,21 @@ export class HeldSignals {
    * the EA may have reached it: that one stays as it is. VOID_CHUNK rows a batch, the next once
    * the last is stored (an EA away during a full-rate stream can have hundreds of thousands);
    * nothing unsent leaves meanwhile. `done` is told how many were voided.
+   *
+   * An EA not greeted since this Guardian started is left for its return (`at`: its HELLO): an
+   * earlier process may have written to it anything past its ACK, and voiding what it received
+   * would tell a service "expired" of an order the EA acts on. Its HELLO says what it stored;
+   * `from` is then that, and every entry after it is voided before anything is resent.
    */
-  voidQueued(only: (signal: SignalPayload) => boolean, why: string, done?: (voided: number) => void): void {
-    const peers = this.host.eaPeers().filter((p) => !p.legacy);
+  voidQueued(only: (signal: SignalPayload) => boolean, why: string, done?: (voided: number) => void, at?: { peer: Peer; from: number }): void {
+    const peers = at ? [at.peer] : this.host.eaPeers().filter((p) => !p.legacy && p.greeted);
     const chunk = Math.min(this.host.opts.release_chunk ?? VOID_CHUNK, VOID_CHUNK);
     let total = 0;
     let running = peers.length;
     if (running === 0) done?.(0);
     for (const peer of peers) {
       const o = peer.outbound;
-      o.holdFrom = Math.min(o.holdFrom ?? Infinity, o.sent + 1);
+      o.holdFrom = Math.min(o.holdFrom ?? Infinity, (at ? at.from : o.sent) + 1);
       o.rewritesPending++;
       const finish = () => {
         if (--o.rewritesPending === 0) o.holdFrom = null;
@@ -253,7 +261,7 @@ export class HeldSignals {
           else finish();
         });
       };
-      step(o.sent);
+      step(at ? at.from : o.sent);
     }
   }
 

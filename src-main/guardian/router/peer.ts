@@ -27,6 +27,11 @@ export class Peer {
   /** Since when each path has been continuously up (switch-back hysteresis). */
   readonly upSince = new Map<PathName, number>();
   legacy = false;
+  /**
+   * Greeted (HELLO, or the spool's heartbeat) since this Guardian started. Until then, what an
+   * earlier process wrote to it is unknown: any message after its ACK may have reached it.
+   */
+  greeted = false;
   /** Where the last in-order message arrived: ACKs go back there first. */
   lastDataLink: PathLink | null = null;
   ackDue = false;

@@ -12,7 +12,7 @@ import type { Clock } from '../clock';
 import type { PathLink } from './link';
 import { Peer } from './peer';
 import { Batch, bodyOf, RouterStore } from './router-store';
-import { HeldSignals, RELEASING } from './held-signals';
+import { HeldSignals, isNewEntry, RELEASING } from './held-signals';
 import { InboundSequence, OutboundQueue } from './streams';
 import type { StreamLink } from './stream-link';
 import { RouterEvents, type RouterEvent } from './events';
@@ -121,6 +121,7 @@ export class Router {
     this.store.upsertPeer(peer.node_id, peer.role, peer.tier ?? null, false, now);
     // The peer's last_seq_received is an ACK; the resend starts after it (PROTOCOL.md 5.3).
     peer.outbound.ack(hello.last_seq_received, now);
+    this.greeted(peer);
     // The HELLO_ACK leaves first; only then may data follow on this link.
     queueMicrotask(() => {
       if (peer.activePath === link.path) this.rewindAndPump(peer, `${link.path} re-greeted`);
@@ -141,9 +142,21 @@ export class Router {
     const now = this.now_ms();
     this.store.upsertPeer(node_id, 'EA', null, false, now);
     peer.outbound.ack(lastSeqReceived, now);
+    this.greeted(peer);
     this.events.emit({ type: 'peer_connected', peer: node_id, role: 'EA', tier: null, path: 'spool', legacy: false });
     this.choosePath(peer, 'spool connected');
     this.releaseNoRoute();
+  }
+
+  /**
+   * A peer said where it stands (HELLO, or the spool's heartbeat). An EA back while new entries
+   * are refused (SAFE_MODE) has the entries queued for it that it did not store voided before
+   * anything is resent: it never acts on them, and their services are told (held-signals.ts).
+   */
+  private greeted(peer: Peer): void {
+    peer.greeted = true;
+    const refused = peer.role === 'EA' && !peer.legacy ? this.signals.entriesRefused?.() : null;
+    if (refused) this.held.voidQueued(isNewEntry, `${refused}: a new entry the EA had not received, voided at its return`, undefined, { peer, from: peer.outbound.acked });
   }
 
   /** Attaches a greeted link (stream or spool) to its peer, replacing an older one on that path. */

@@ -31,6 +31,11 @@ export class SignalDesk {
   /** A signal the whole policy admitted on arrival, held for want of an EA: what the market says of it now. */
   admittedCheck: ReleaseCheck | undefined;
   entryVerdict: EntryVerdict | undefined;
+  /**
+   * Why new entries are refused now (SAFE_MODE), or null: asked when an EA greets, so that the
+   * entries queued for it and not stored by it are voided before anything is resent.
+   */
+  entriesRefused: (() => string | null) | undefined;
   constructor(public activeTier: SignalTier) {}
 
   decide(signal: SignalPayload, from: Peer): SignalDecision {
