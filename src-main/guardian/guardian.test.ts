@@ -300,6 +300,21 @@ describe('held signals, with the control plane', () => {
     expect(data().slice(0, 2).map((e) => [e.header.seq, e.header.message_type, (e.payload as { command: string }).command])).toEqual([[stored + 1, 'COMMAND', 'PING'], [stored + 2, 'COMMAND', 'PING']]);
   });
 
+  it('in SAFE_MODE, an EA greeting on a second path loses none of the entries already written to it on the first', async () => {
+    const guardian = await start();
+    const sig = await open('sig-1', 'SIGNAL');
+    const ea = await open('ea-1', 'EA');
+    for (let i = 1; i <= 3; i++) sig.send('SIGNAL', entry(i));
+    await ea.until(() => handed(ea).length === 3); // written on the socket, not yet acknowledged
+    guardian.control!.pin('SAFE_MODE', 600, 'alice', 'kill switch');
+    const pipe = await t.open(guardian.listening.pipe!, 'ea-1', 'EA');
+    pipe.hello(1); // it has stored only the STATUS_REQUEST so far; the socket still carries the rest
+    await pipe.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    await sleep(200);
+    expect(sig.got.filter((e) => e.header.message_type === 'ERROR')).toEqual([]);
+    expect(guardian.db.prepare("SELECT COUNT(*) FROM outbox WHERE peer = 'ea-1' AND message_type = 'SIGNAL'").pluck().get()).toBe(3);
+  });
+
   it('an entry held for want of an EA meets the market again at its release: a limit price the market left behind is refused', async () => {
     const guardian = await start();
     const sig = await open('sig-1', 'SIGNAL');

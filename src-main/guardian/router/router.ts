@@ -121,7 +121,7 @@ export class Router {
     this.store.upsertPeer(peer.node_id, peer.role, peer.tier ?? null, false, now);
     // The peer's last_seq_received is an ACK; the resend starts after it (PROTOCOL.md 5.3).
     peer.outbound.ack(hello.last_seq_received, now);
-    this.greeted(peer);
+    this.greeted(peer, link);
     // The HELLO_ACK leaves first; only then may data follow on this link.
     queueMicrotask(() => {
       if (peer.activePath === link.path) this.rewindAndPump(peer, `${link.path} re-greeted`);
@@ -142,7 +142,7 @@ export class Router {
     const now = this.now_ms();
     this.store.upsertPeer(node_id, 'EA', null, false, now);
     peer.outbound.ack(lastSeqReceived, now);
-    this.greeted(peer);
+    this.greeted(peer, link);
     this.events.emit({ type: 'peer_connected', peer: node_id, role: 'EA', tier: null, path: 'spool', legacy: false });
     this.choosePath(peer, 'spool connected');
     this.releaseNoRoute();
@@ -153,10 +153,15 @@ export class Router {
    * are refused (SAFE_MODE) has the entries queued for it that it did not store voided before
    * anything is resent: it never acts on them, and their services are told (held-signals.ts).
    */
-  private greeted(peer: Peer): void {
+  private greeted(peer: Peer, link: PathLink): void {
     peer.greeted = true;
     const refused = peer.role === 'EA' && !peer.legacy ? this.signals.entriesRefused?.() : null;
-    if (refused) this.held.voidQueued(isNewEntry, `${refused}: a new entry the EA had not received, voided at its return`, undefined, { peer, from: peer.outbound.acked });
+    if (!refused) return;
+    // What was written on another link still up may yet arrive there: only what was never written goes.
+    const o = peer.outbound;
+    const otherUp = [...peer.links.values()].some((l) => l !== link && !l.closed);
+    const from = otherUp ? Math.max(o.acked, o.sent) : o.acked;
+    this.held.voidQueued(isNewEntry, `${refused}: a new entry the EA had not received, voided at its return`, undefined, { peer, from });
   }
 
   /** Attaches a greeted link (stream or spool) to its peer, replacing an older one on that path. */
