@@ -23,7 +23,6 @@ import { DEFAULT_STANDING_ORDER_TIMES, StandingOrders, type StandingOrderTimes }
 export type EntryPosture = 'pass' | 'hold' | 'refuse';
 export type EaCommand = 'HOLD_NEW_ENTRIES' | 'RESUME' | 'CANCEL_ALL' | 'FLATTEN';
 
-const isEntry = isNewEntry;
 /** The release of held signals found waiting while entries pass, at most this often. */
 const LEFTOVER_RELEASE_MS = 5000;
 /**
@@ -84,7 +83,7 @@ export class EntryDesk implements Disposable {
       return verdict;
     };
     // And when an EA greets: whether the entries it has not stored may still go to it.
-    signals.entriesRefused = () => (deps.mode() === 'SAFE_MODE' ? `SAFE_MODE: new entries are refused (${deps.safeWhy()})` : null);
+    signals.entriesRefused = () => (deps.mode() === 'SAFE_MODE' ? this.refusal() : null);
     this.store.add(toDisposable(() => {
       signals.policy = previous;
       signals.entryVerdict = undefined;
@@ -113,9 +112,19 @@ export class EntryDesk implements Disposable {
     return this.pass() ? 'pass' : 'hold';
   }
 
-  /** New entries go out: the mode is below DEGRADED.EXEC and no operator holds them. */
+  /** New entries go out: the mode lets them (modePasses) and no operator holds them. */
   pass(): boolean {
-    return MODE_SEVERITY[this.deps.mode()] < MODE_SEVERITY['DEGRADED.EXEC'] && !this.hold;
+    return this.modePasses() && !this.hold;
+  }
+
+  /** The mode is below DEGRADED.EXEC: it holds no entries itself (the operator may). */
+  private modePasses(): boolean {
+    return MODE_SEVERITY[this.deps.mode()] < MODE_SEVERITY['DEGRADED.EXEC'];
+  }
+
+  /** What a new entry's service reads in SAFE_MODE, at arrival, at release or at its EA's return. */
+  private refusal(): string {
+    return `SAFE_MODE: new entries are refused (${this.deps.safeWhy()})`;
   }
 
   // ---- the mode's effects ------------------------------------------------------------------------
@@ -147,10 +156,10 @@ export class EntryDesk implements Disposable {
     const router = this.deps.router;
     // The entries held for want of an EA (or behind a release) were taken before it too.
     const why = 'a new entry taken before the risk veto (SAFE_MODE): expired, not sent';
-    const n = router.expireHeld('MODE_BLOCK', { why }) + router.expireHeld('NO_ROUTE', { only: isEntry, why }) + router.expireHeld(RELEASING, { only: isEntry, why });
+    const n = router.expireHeld('MODE_BLOCK', { why }) + router.expireHeld('NO_ROUTE', { only: isNewEntry, why }) + router.expireHeld(RELEASING, { only: isNewEntry, why });
     this.deps.emit({ type: 'held_signal', text: `${n} held entr${n === 1 ? 'y' : 'ies'} expired: taken before the risk veto`, severity: 'warning', data: { expired_now: n } });
     // And those stored for an EA that is away, not yet sent: voided in its stream.
-    router.voidQueued(isEntry, why, (voided) => {
+    router.voidQueued(isNewEntry, why, (voided) => {
       if (voided > 0 && !this.disposed) this.deps.emit({ type: 'held_signal', text: `${voided} new entr${voided === 1 ? 'y' : 'ies'} queued for an EA and not yet sent voided: taken before the risk veto`, severity: 'warning', data: { voided } });
     });
   }
@@ -174,7 +183,7 @@ export class EntryDesk implements Disposable {
     if (options.expires_in_s) this.hold.until_wall_ms = this.deps.clock.wall_ms() + options.expires_in_s * 1000;
     this.deps.changed();
     this.deps.persist();
-    if (!was && MODE_SEVERITY[this.deps.mode()] < MODE_SEVERITY['DEGRADED.EXEC']) this.sendCommand('HOLD_NEW_ENTRIES', `held by ${by}: ${reason}`);
+    if (!was && this.modePasses()) this.sendCommand('HOLD_NEW_ENTRIES', `held by ${by}: ${reason}`);
     this.deps.emit({ type: 'entries', text: `new entries held by ${by}${options.untilDrained ? ' until the buffer is empty' : ''}: ${reason}`, severity: 'warning', data: { by, reason } });
   }
 
@@ -193,7 +202,7 @@ export class EntryDesk implements Disposable {
       data.lapsed = { control: hold.untilDrained ? 'drain_buffer_first' : 'hold_new_entries', reason: hold.reason, by: hold.by, detail: `lapsed at ${new Date(hold.until_wall_ms ?? this.deps.clock.wall_ms()).toISOString()} (set by ${hold.by})` };
     }
     this.deps.emit({ type: 'entries', text: `new entries resumed by ${by}: ${reason}`, severity: 'info', data });
-    if (MODE_SEVERITY[this.deps.mode()] < MODE_SEVERITY['DEGRADED.EXEC']) {
+    if (this.modePasses()) {
       this.sendCommand('RESUME', `resumed by ${by}: ${reason}`); // queued ahead of the entries it releases
       this.releaseDue = true;
       this.flushRelease();
@@ -309,8 +318,8 @@ export class EntryDesk implements Disposable {
 
   /** What the mode and the operator's hold say of a signal now; CLOSE and MODIFY always pass. */
   private verdict(signal: SignalPayload): ReturnType<EntryVerdict> {
-    if (!isEntry(signal)) return undefined; // CLOSE and MODIFY are always managed
-    if (this.deps.mode() === 'SAFE_MODE') return { action: 'refuse', reason: 'MODE_BLOCK', detail: `SAFE_MODE: new entries are refused (${this.deps.safeWhy()})` };
+    if (!isNewEntry(signal)) return undefined; // CLOSE and MODIFY are always managed
+    if (this.deps.mode() === 'SAFE_MODE') return { action: 'refuse', reason: 'MODE_BLOCK', detail: this.refusal() };
     return this.pass() ? undefined : { action: 'hold', reason: 'MODE_BLOCK' };
   }
 

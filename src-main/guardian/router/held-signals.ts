@@ -219,7 +219,8 @@ export class HeldSignals {
     if (running === 0) done?.(0);
     for (const peer of peers) {
       const o = peer.outbound;
-      o.holdFrom = Math.min(o.holdFrom ?? Infinity, (at ? at.from : o.sent) + 1);
+      const from = at ? at.from : o.sent;
+      o.holdFrom = Math.min(o.holdFrom ?? Infinity, from + 1);
       o.rewritesPending++;
       const finish = () => {
         if (--o.rewritesPending === 0) o.holdFrom = null;
@@ -261,7 +262,7 @@ export class HeldSignals {
           else finish();
         });
       };
-      step(at ? at.from : o.sent);
+      step(from);
     }
   }
 

@@ -102,13 +102,15 @@ export class ControlDesk implements Disposable {
       } catch (err) {
         detail += `; lifting it failed: ${err instanceof Error ? err.message : String(err)}`;
       }
-      this.log.audit({ actor: 'guardian', control, reason, outcome: 'expired', params, detail });
-      this.changed();
+      this.lapsedElsewhere({ control, reason, params, detail });
     }, s * 1000);
     this.lapses.set(slot, timer);
   }
 
-  /** A control that lapsed by itself, where its expiry is kept (the desk's timer may not be running: a restart). */
+  /**
+   * A control that lapsed: on the desk's own timer, or by itself where its expiry is kept (the
+   * desk's timer may not be running: a restart). Audited 'expired' by Guardian.
+   */
   lapsedElsewhere(l: LapsedControl): void {
     if (this.disposed) return;
     this.log.audit({ actor: 'guardian', control: l.control, reason: l.reason, outcome: 'expired', params: l.params ?? {}, detail: l.detail });
