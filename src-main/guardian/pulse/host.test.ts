@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GroupCommit, openDatabase, WalSync, type Db } from '../store';
-import { HostSampler, type ProbeWriter } from '.';
+import { DEFAULT_PULSE_OPTIONS, HostSampler, type ProbeWriter } from '.';
 
 const dirs: string[] = [];
 const dbs: Db[] = [];
@@ -22,7 +22,7 @@ function rig(writer: (db: Db) => ProbeWriter) {
   dirs.push(dir);
   const db = openDatabase(join(dir, 'g.db'));
   dbs.push(db);
-  const host = new HostSampler({ dataDir: dir, db, db_probe_ms: 1000, disk_every_ms: 60_000, latency_window_s: 60, lag_window_ms: 5000, writer: writer(db) });
+  const host = new HostSampler({ dataDir: dir, db, db_probe_ms: 1000, disk_every_ms: 60_000, db_latency_window_s: 60, lag_window_ms: 5000, writer: writer(db) });
   samplers.push(host);
   const probeRow = () => db.prepare("SELECT value FROM control_state WHERE key = 'db_probe'").pluck().get();
   return { db, host, probeRow };
@@ -58,3 +58,35 @@ describe('the store probe through the group commit', () => {
     expect(host.sample(100, 1_100).db_ok).toBe(0);
   });
 });
+
+describe('the store write latency', () => {
+  it('reads a slow spell of the disk as slow, and as a reading of now once the spell is past', async () => {
+    // A spell of overload (15 s of 80 ms commits) must not keep the system gate failing for
+    // minutes after it: the mode cannot recover meanwhile, and held entries expire unreleased.
+    const { db_probe_ms, db_latency_window_s } = DEFAULT_PULSE_OPTIONS;
+    let slow = true;
+    const dir = mkdtempSync(join(tmpdir(), 'guardian-host-'));
+    dirs.push(dir);
+    const db = openDatabase(join(dir, 'g.db'));
+    dbs.push(db);
+    const host = new HostSampler({
+      dataDir: dir, db, db_probe_ms, db_latency_window_s, disk_every_ms: 60_000, lag_window_ms: 5000,
+      writer: { enqueue: (w) => (slow ? setTimeout(() => w.done(), 80) : w.done()) },
+    });
+    samplers.push(host);
+    let now = 0;
+    const probeFor = async (ms: number) => {
+      for (const end = now + ms; now < end; now += db_probe_ms) {
+        host.sample(now, now);
+        await new Promise((r) => setTimeout(r, slow ? 90 : 0)); // the probe's outcome, before the next
+      }
+      return host.sample(now, now).db_write_latency_ms;
+    };
+    expect(await probeFor(15_000)).toBeGreaterThanOrEqual(80);
+    slow = false;
+    await new Promise((r) => setTimeout(r, 90)); // the last slow probe's outcome
+    expect(await probeFor(5_000)).toBeGreaterThanOrEqual(80); // the spell is still in the window
+    expect(await probeFor(db_latency_window_s * 1000)).toBeLessThan(50);
+  });
+});
+

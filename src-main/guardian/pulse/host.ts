@@ -23,8 +23,11 @@ export interface HostSamplerOptions {
   db_probe_ms: number;
   /** How often free disk is read. */
   disk_every_ms: number;
-  /** Window of the write latency p95. */
-  latency_window_s: number;
+  /**
+   * Window of the write latency p95: short, because it is a reading of now. Over the baselines'
+   * five minutes, a disk slow for 15 s kept the gate failing for five minutes after it recovered.
+   */
+  db_latency_window_s: number;
   /** The event loop's p99 delay is taken over this window. */
   lag_window_ms: number;
   /** Store failures the router saw so far (its group commits): a rise means the store is failing. */
@@ -76,7 +79,7 @@ export class HostSampler {
   private readonly ping: { get: () => unknown } | null;
 
   constructor(private readonly options: HostSamplerOptions) {
-    this.writes = new RollingWindow(options.latency_window_s * 1000, 1024);
+    this.writes = new RollingWindow(options.db_latency_window_s * 1000, 1024);
     this.loop = monitorEventLoopDelay({ resolution: 10 });
     this.loop.enable();
     this.lastFailures = options.storeFailures?.() ?? 0;

@@ -31,8 +31,12 @@ export interface PulseOptions {
   ea: EaFactOptions;
   /** Window of the resend rate. */
   resend_window_s: number;
-  /** A durable write is timed this often (an fsync each). */
+  /**
+   * A durable write is timed this often (an fsync each, unless it joins a group commit under way),
+   * and its p95 taken over db_latency_window_s: a reading of now that recovers within that window.
+   */
   db_probe_ms: number;
+  db_latency_window_s: number;
   disk_every_ms: number;
   /** The symbol being judged (constraint filters), when the EA's STATUS does not name it. */
   symbol?: string;
@@ -62,7 +66,8 @@ export const DEFAULT_PULSE_OPTIONS: PulseOptions = {
   trades: DEFAULT_TRADE_WINDOWS,
   ea: DEFAULT_EA_FACT_OPTIONS,
   resend_window_s: 60,
-  db_probe_ms: 2000,
+  db_probe_ms: 1000,
+  db_latency_window_s: 30,
   disk_every_ms: 5000,
   silence_down_ms: 1000,
 };
@@ -234,7 +239,7 @@ export class PulseSampler implements Disposable {
     const o = this.options;
     this.host = new HostSampler({
       dataDir: deps.dataDir, db: deps.db, db_probe_ms: o.db_probe_ms, disk_every_ms: o.disk_every_ms,
-      latency_window_s: o.baseline_window_s, lag_window_ms: 5000, storeFailures: () => deps.router.storeFailures,
+      db_latency_window_s: o.db_latency_window_s, lag_window_ms: 5000, storeFailures: () => deps.router.storeFailures,
       ...(deps.writer ? { writer: deps.writer } : {}),
     });
     this.store.add(toDisposable(() => this.host.dispose()));
