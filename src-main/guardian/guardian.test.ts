@@ -1,10 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeFrame } from '../../src-shared/protocol';
 import { RawPeer, sleep } from './raw-peer.test-support';
 import { useTestGuardian } from './test-guardian.test-support';
+import { defaultControlFiles } from './control';
+import { loadPretradeLimits } from './execution';
+import { EXPIRE_CHUNK } from './router';
 import { configForTests, createGuardian, type Guardian } from '.';
 
 const signal = (i: number) => ({ signal_id: `s-${i}`, symbol: 'EURUSD', action: 'BUY', lots: 0.1, price: 1.1, sl: 1.09, tp: 1.12 });
@@ -349,6 +352,65 @@ describe('held signals, with the control plane', () => {
     expect(handed(ea)).toEqual(Array.from({ length: 12 }, (_, i) => `s-${i + 1}`));
     expect(sig.got.filter((e) => e.header.message_type === 'ERROR')).toEqual([]);
   });
+
+  it('a release ends with the signals held behind it in the batch still filling: none left held, none overtaken', async () => {
+    // (The gate's rate limit would refuse most of 60 entries a second.)
+    const guardian = (g = await t.start(undefined, { releaseChunk: 5, control: { autostart: false, warmup_ms: 0 }, execution: { limits: { ...loadPretradeLimits(), enabled: false } } }));
+    const sig = await open('sig-1', 'SIGNAL');
+    for (let i = 1; i <= 200; i++) sig.send('SIGNAL', entry(i)); // no EA: held, released 5 a chunk
+    await sig.until(() => guardian.status().buffer.held === 200);
+    const ea = await open('ea-1', 'EA');
+    // Signals keep coming during the release: each is held behind it (RELEASING), and the release's
+    // last chunk meets some of them still in the batch being filled, not yet in the store.
+    for (let i = 201; i <= 400; i++) {
+      sig.send('SIGNAL', entry(i));
+      if (i % 4 === 0) await sleep(1);
+    }
+    await ea.until(() => handed(ea).length === 400, 5_000).catch(() => undefined);
+    expect(handed(ea)).toEqual(Array.from({ length: 400 }, (_, i) => `s-${i + 1}`));
+    expect(guardian.status().buffer.held).toBe(0);
+  });
+
+  it('an entry held for want of an EA that the mode holds at its release expires on the mode\'s time to live, not the hour', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guardian-policy-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const policy = join(dir, 'failover-policy.yaml');
+    writeFileSync(policy, readFileSync(defaultControlFiles().policy, 'utf8').replace(/held_signals:\n(\s+)ttl_s: 30/, 'held_signals:\n$1ttl_s: 1'));
+    const guardian = (g = await t.start(undefined, { releaseChunk: 5, control: { autostart: false, warmup_ms: 0, files: { policy } } }));
+    const sig = await open('sig-1', 'SIGNAL');
+    for (let i = 1; i <= 3; i++) sig.send('SIGNAL', entry(i)); // no EA: held for up to an hour
+    await sig.until(() => guardian.status().buffer.held === 3);
+    guardian.control!.holdEntries('alice', 'news');
+    const ea = await open('ea-1', 'EA'); // the release finds entries held: they stay
+    await sleep(1_200);
+    guardian.control!.pulseNow();
+    const expired = () => sig.got.filter((e) => e.header.message_type === 'ERROR').map((e) => (e.payload as { reason: string }).reason);
+    await sig.until(() => expired().length === 3, 3_000).catch(() => undefined);
+    expect(expired()).toEqual(['SIGNAL_EXPIRED', 'SIGNAL_EXPIRED', 'SIGNAL_EXPIRED']);
+    expect(handed(ea)).toEqual([]);
+    expect(guardian.status().buffer.held).toBe(0);
+  });
+
+  it('expires a backlog of held signals a chunk a pulse, not all in one stall of the loop', async () => {
+    // 50,000 expired at once stalled the loop 290 ms, which failed event_loop_stalled and restarted
+    // the recovery that would have released the rest: a chunk at a time, every pulse while some are due.
+    const guardian = (g = await t.start((c) => void (c.router.no_route_hold_s = 1), {
+      control: { autostart: false, warmup_ms: 0 }, execution: { limits: { ...loadPretradeLimits(), enabled: false } },
+    }));
+    const sig = await open('sig-1', 'SIGNAL');
+    const n = EXPIRE_CHUNK + 300;
+    for (let i = 1; i <= n; i++) sig.send('SIGNAL', entry(i)); // no EA: held with NO_ROUTE, for 1 s
+    await sig.until(() => guardian.status().buffer.held === n, 20_000);
+    await sleep(1_100);
+    const expired = () => sig.got.filter((e) => e.header.message_type === 'ERROR' && (e.payload as { reason: string }).reason === 'SIGNAL_EXPIRED').length;
+    guardian.control!.pulseNow();
+    await sig.until(() => expired() === EXPIRE_CHUNK);
+    await sleep(100);
+    expect(expired()).toBe(EXPIRE_CHUNK); // the first chunk alone
+    guardian.control!.pulseNow(); // the next pulse, well within a second: the rest
+    await sig.until(() => expired() === n);
+    expect(guardian.status().buffer.held).toBe(0);
+  }, 30_000);
 });
 
 // The EA's standing order: while Guardian holds new entries, an EA that says it is not holding

@@ -65,6 +65,7 @@ export class EntryDesk implements Disposable {
   private readonly standing: StandingOrders;
   private readonly store = new DisposableStore();
   private lastExpire_ms = -Infinity;
+  private expiryBacklog = false;
   private lastLeftoverRelease_ms = -Infinity;
   private releaseDue = false;
   private disposed = false;
@@ -286,11 +287,13 @@ export class EntryDesk implements Disposable {
     this.deps.emit({ type: 'held_signal', text: `${waiting} held signal${waiting === 1 ? '' : 's'} released: found held while entries pass (left by a restart or an interrupted release)`, severity: 'warning', data: { released: waiting } });
   }
 
+  /** Once a second; every pulse while the last call found some due (a chunk at most each). */
   private expireHeldIfDue(now: number): void {
-    if (now - this.lastExpire_ms < 1000) return;
+    if (!this.expiryBacklog && now - this.lastExpire_ms < 1000) return;
     this.lastExpire_ms = now;
+    this.expiryBacklog = false;
     try {
-      this.deps.router.expireHeld(); // reads only the rows due: no count first
+      this.expiryBacklog = this.deps.router.expireHeld() > 0; // reads only the rows due: no count first
     } catch {
       // the store's trouble shows in db_ok
     }
@@ -313,14 +316,14 @@ export class EntryDesk implements Disposable {
       return verdict;
     }
     this.outcomes.held++;
-    return { action: 'hold', reason: verdict.reason, ttl_s: this.ttl_s };
+    return verdict;
   }
 
   /** What the mode and the operator's hold say of a signal now; CLOSE and MODIFY always pass. */
   private verdict(signal: SignalPayload): ReturnType<EntryVerdict> {
     if (!isNewEntry(signal)) return undefined; // CLOSE and MODIFY are always managed
     if (this.deps.mode() === 'SAFE_MODE') return { action: 'refuse', reason: 'MODE_BLOCK', detail: this.refusal() };
-    return this.pass() ? undefined : { action: 'hold', reason: 'MODE_BLOCK' };
+    return this.pass() ? undefined : { action: 'hold', reason: 'MODE_BLOCK', ttl_s: this.ttl_s };
   }
 
   private onRouterEvent(e: RouterEvent): void {

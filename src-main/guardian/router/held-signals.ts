@@ -13,8 +13,12 @@ import type { SignalDesk } from './signal-desk';
 
 /** Queued signals a void reads, decodes and rewrites per batch. */
 const VOID_CHUNK = 5_000;
-/** Held signals expired by one call of `expireHeld` at most (ids and streams only, no payloads). */
-const EXPIRE_CHUNK = 50_000;
+/**
+ * Held signals expired by one call of `expireHeld` at most (ids and streams only, no payloads).
+ * 50,000 at once, each stored and told to its service, stalled the loop for 290 ms: the stall
+ * itself failed event_loop_stalled and restarted the recovery that would have released the rest.
+ */
+export const EXPIRE_CHUNK = 5_000;
 /**
  * The reason a signal is held while a release is running: it arrived behind held ones and must not
  * overtake them. It goes out with the release, in arrival order, and is not checked twice.
@@ -110,7 +114,13 @@ export class HeldSignals {
     // routes as usual, after these in the same batch or a later one. (Otherwise a steady stream would
     // keep the release, and every signal's detour through the held table, going for ever.)
     const last = fetched.length < limit;
-    if (last) this.releasing = null;
+    if (last) {
+      this.releasing = null;
+      // Held behind this release in the batch now filling: not stored yet, so not read above. They
+      // go last in this chunk; left, they would wait for a release that is over, while what
+      // arrives next (routed as usual from now on) overtook them.
+      if (eas.length > 0) rows.push(...this.heldBehind(this.host.open()));
+    }
     if (rows.length === 0) {
       if (!last) setImmediate(() => this.releaseChunk());
       return;
@@ -125,10 +135,17 @@ export class HeldSignals {
     this.expireInBatch(b, expired);
     for (const r of live) {
       const signal = JSON.parse(r.payload) as SignalPayload;
-      const refused = this.releaseVerdict(signal, r);
-      if (refused === 'hold') continue; // entries are held now: it stays, for the release that follows the mode
+      const verdict = this.releaseVerdict(signal, r);
+      if (verdict && 'hold_s' in verdict) {
+        // Entries are held now: it stays, for the release that follows the mode, on the mode's
+        // terms: one held for want of an EA (an hour) or behind a release expires as the mode's own do.
+        const until = now + verdict.hold_s * 1000;
+        if (r.expires_ms === null || r.expires_ms > until) b.heldExpiries.push({ message_id: r.message_id, expires_ms: until });
+        continue;
+      }
       settled.push(r.message_id);
-      if (refused) {
+      if (verdict) {
+        const refused = verdict;
         b.heldOutcomes.push({ message_id: r.message_id, state: 'refused' });
         b.after.push((err) => {
           if (err) return;
@@ -150,16 +167,21 @@ export class HeldSignals {
     }
   }
 
+  /** Signals held behind the release in `b`, not yet stored, as a release reads them. */
+  private heldBehind(b: Batch): ReleasableRow[] {
+    return b.held.filter((h) => h.reason === RELEASING && !h.refused && !this.settling.has(h.message_id)).map((h) => ({ ...h, ...RELEASE_FROM_START }));
+  }
+
   /**
-   * A held signal at its release: 'hold' to leave it held, a refusal, or undefined to send it. The
-   * entry policy as it is now applies to every one. The pre-trade gate applies whole to those the
+   * A held signal at its release: hold_s to leave it held (for the mode's time to live at most), a
+   * refusal, or undefined to send it. The entry policy as it is now applies to every one. The pre-trade gate applies whole to those the
    * policy held before the gate saw them. One held for want of an EA (NO_ROUTE) or behind a release
    * passed the gate on arrival: a second whole look would call it a duplicate of itself, so it
    * meets only the market checks again (its price against the quote now, the lots open now).
    */
-  private releaseVerdict(signal: SignalPayload, r: ReleasableRow): 'hold' | { reason: string; detail: string } | undefined {
+  private releaseVerdict(signal: SignalPayload, r: ReleasableRow): { hold_s: number } | { reason: string; detail: string } | undefined {
     const now = this.host.signals.entryVerdict?.(signal);
-    if (now?.action === 'hold') return 'hold';
+    if (now?.action === 'hold') return { hold_s: now.ttl_s };
     if (now?.action === 'refuse') return { reason: now.reason, detail: `${now.detail} (checked at release)` };
     if (r.reason === 'NO_ROUTE' || r.reason === RELEASING) return this.host.signals.admittedCheck?.(signal, r.origin_stream);
     return this.host.signals.releaseCheck?.(signal, r.origin_stream);
@@ -173,8 +195,8 @@ export class HeldSignals {
    */
   expireHeld(reason?: string, opts: { only?: (signal: SignalPayload) => boolean; why?: string } = {}): number {
     // Only the rows due are read (an index of the open ones by expiry), never the whole table: a
-    // hold at full rate keeps hundreds of thousands open. At most EXPIRE_CHUNK a call (once a
-    // second); the rest are the next call's, the oldest first.
+    // hold at full rate keeps hundreds of thousands open. At most EXPIRE_CHUNK a call; the rest
+    // are the next call's (the next pulse while some were due), the oldest first.
     const candidates = reason === undefined ? this.host.store.dueHeld(Date.now(), EXPIRE_CHUNK)
       : opts.only ? this.host.store.heldForWithPayload(reason).filter((r) => opts.only!(JSON.parse(r.payload) as SignalPayload))
         : this.host.store.heldFor(reason);

@@ -1,6 +1,6 @@
 export { InboundSequence, OutboundQueue, type OutboundFrame, type SeqVerdict } from './streams';
 export { Router, type RouterOptions } from './router';
-export { isNewEntry, RELEASING } from './held-signals';
+export { EXPIRE_CHUNK, isNewEntry, RELEASING } from './held-signals';
 export type { RouterEvent, RouterListener } from './events';
 export { SpoolLink } from './spool-link';
 export { StreamLink, type LinkSettings } from './stream-link';

@@ -87,6 +87,8 @@ export class Batch {
   readonly held: HeldRow[] = [];
   readonly events: EventRow[] = [];
   readonly heldOutcomes: { message_id: string; state: string }[] = [];
+  /** Open held signals given a sooner time to live (one the mode holds at its release). */
+  readonly heldExpiries: { message_id: string; expires_ms: number }[] = [];
   /** Outbox rows rewritten in place, same seq (a voided entry becomes a COMMAND PING). */
   readonly outboxRewrites: { peer: string; seq: number; message_type: string; body: Uint8Array }[] = [];
   /** Peers whose inbound stream this batch advances (to streamsIn's seq). */
@@ -101,7 +103,7 @@ export class Batch {
   readonly after: ((err?: Error) => void)[] = [];
   get empty(): boolean {
     return this.after.length === 0 && this.outbox.length === 0 && this.inbox.length === 0 && this.streamsIn.size === 0
-      && this.deadLetters.length === 0 && this.held.length === 0 && this.events.length === 0 && this.heldOutcomes.length === 0 && this.outboxRewrites.length === 0;
+      && this.deadLetters.length === 0 && this.held.length === 0 && this.events.length === 0 && this.heldOutcomes.length === 0 && this.heldExpiries.length === 0 && this.outboxRewrites.length === 0;
   }
 }
 
@@ -130,6 +132,7 @@ export class RouterStore {
       insHeld: db.prepare('INSERT OR IGNORE INTO held_signals (message_id, origin_stream, origin_seq, payload, reason, held_ms, expires_ms, state, outcome_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       // Only an open one settles (once): its `changes` keep the router's count of open ones exact.
       heldOutcome: db.prepare("UPDATE held_signals SET state = ?, outcome_ms = ? WHERE message_id = ? AND state = 'held'"),
+      heldExpiry: db.prepare("UPDATE held_signals SET expires_ms = ? WHERE message_id = ? AND state = 'held'"),
       // The open ones only, through the partial index held_signals_open (migration 7).
       heldDue: db.prepare("SELECT message_id, origin_stream, reason FROM held_signals WHERE state = 'held' AND expires_ms < ? ORDER BY expires_ms LIMIT ?"),
       heldFor: db.prepare("SELECT message_id, origin_stream, reason FROM held_signals WHERE state = 'held' AND reason = ?"),
@@ -246,6 +249,7 @@ export class RouterStore {
       const n = q.insHeld.run(r.message_id, r.origin_stream, r.origin_seq, r.payload, r.reason, now_ms, r.expires_ms, r.refused ? 'refused' : 'held', r.refused ? now_ms : null).changes;
       if (!r.refused) openHeld += n;
     }
+    for (const r of b.heldExpiries) q.heldExpiry.run(r.expires_ms, r.message_id);
     for (const r of b.heldOutcomes) openHeld -= q.heldOutcome.run(r.state, now_ms, r.message_id).changes;
     for (const e of b.events) q.insEvent.run(now_ms, e.type, e.peer, e.path, e.detail);
     for (const r of b.outboxRewrites) q.rewriteOutbox.run(r.message_type, r.body, r.peer, r.seq);

@@ -23,7 +23,7 @@ export type ReleaseCheck = (signal: SignalPayload, origin: string) => { reason: 
  * asked of every held signal at its release, so that one held for want of an EA does not go out
  * in SAFE_MODE, or while entries are held, just because the EA came back.
  */
-export type EntryVerdict = (signal: SignalPayload) => { action: 'refuse'; reason: string; detail: string } | { action: 'hold'; reason: string } | undefined;
+export type EntryVerdict = (signal: SignalPayload) => { action: 'refuse'; reason: string; detail: string } | { action: 'hold'; reason: string; ttl_s: number } | undefined;
 
 export class SignalDesk {
   policy: SignalPolicy | undefined;
