@@ -44,6 +44,11 @@ export class ConsolePage {
     await this.page.locator(`.mode-pill[data-mode="${mode}"]`).waitFor({ timeout });
   }
 
+  /** The situation line's "Guardian is" sentence. */
+  async guardianIs(): Promise<string> {
+    return (await this.page.locator('.situation .sit-part').nth(1).locator('.sit-text').textContent()) ?? '';
+  }
+
   /** The path the router table marks active. */
   async activePath(): Promise<PathName | null> {
     const cell = this.page.locator('.router tr.row-active td').first();

@@ -115,6 +115,8 @@ export function describeConsole(launcher: ConsoleLauncher): void {
       const within_ms = Date.now() - t0;
       console.log(`the deck showed the pipe active ${within_ms} ms after the fault`);
       expect(within_ms).toBeLessThanOrEqual(3000);
+      // The way back: what the mode waits on, in words (the path's health, under the line).
+      if (wired) await expect.poll(() => deck.guardianIs(), { timeout: 3000 }).toMatch(/Back to NORMAL once every gate holds 85 for 20 s; under it now: .*communications \d/);
       await deck.screenshot('console-degraded', 1280, 800);
       await deck.screenshot('console-degraded', 1920, 1080);
       // The socket comes back after 8 s; the router switches back once it has been healthy for 1 s.

@@ -38,6 +38,17 @@ export interface Policy {
   dwell_seconds: number;
 }
 
+/**
+ * The way back to NORMAL from a degraded mode: what keeps each pulse from counting as clean, and
+ * how long it has been clean so far (toward policy.dwell_seconds).
+ */
+export interface RecoveryStatus {
+  /** In words: each gate or subsystem under recover_threshold (and what holds it down), the veto. Empty when clean. */
+  blockers: string[];
+  /** Seconds every gate has been clean without a break; null while something blocks. */
+  clean_for_s: number | null;
+}
+
 /** The last time the router changed the active path, and why. */
 export interface PathSwitch {
   ts: IsoTs;
@@ -146,6 +157,7 @@ export interface StatusDetail {
   last_switch?: PathSwitch | null;
   risk?: RiskSummary;
   controls?: ControlsState;
+  recovery?: RecoveryStatus;
   consensus?: AgentConsensus;
   slo?: SloSample;
   broker?: BrokerStatus;

@@ -51,6 +51,7 @@ export function consolePort(cp: ControlPlane, latch?: KillSwitchLatch): ControlP
       ...(s.slo ? { slo: s.slo } : {}),
       ...(s.broker ? { broker: s.broker } : {}),
       ...(s.active_tier ? { active_tier: s.active_tier } : {}),
+      ...(s.recovery ? { recovery: s.recovery } : {}),
       paths,
       ...(s.controls ? { controls: latch ? { ...s.controls, kill_switch_engaged: latch.kill.engaged } : s.controls } : {}),
     };

@@ -209,6 +209,23 @@ describe('the control plane on a data plane with no peers (ManualClock)', () => 
     expect(again.recentEvents().some((e) => /restored: mode DEGRADED.EXEC/.test(e.text))).toBe(true);
   });
 
+  it('says what keeps a degraded mode from its way back, in words, and how long it has been clean', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guardian-cp-'));
+    dirs.push(dir);
+    const clock = new ManualClock({ now_ms: 1000, wall_ms: Date.UTC(2026, 0, 6, 9) });
+    const cp = start(dir, clock);
+    cp.pulseNow();
+    expect(cp.mode).toBe('DEGRADED.COMM');
+    const recovery = cp.controlStatus().recovery!;
+    expect(recovery.clean_for_s).toBeNull();
+    // A gate under the line says what holds it down: here readings it never gets (no EA, no broker).
+    const broker = recovery.blockers.find((b) => b.startsWith('broker connectivity'));
+    expect(broker).toMatch(/^broker connectivity \d+(\.\d+)? \((failing [a-z_, ]+)?(; )?(no reading for [a-z_, ]+( and \d+ more)?)?\)$/);
+    expect(broker).toMatch(/no reading for /);
+    expect(recovery.blockers).toContain('communications 60'); // a subsystem (comm), as the mode manager reads it
+    expect(recovery.blockers).toContain('signal tier unknown');
+  });
+
   it('shows "drain buffer first" while it holds entries, and no burn rate while nothing can be judged', () => {
     const dir = mkdtempSync(join(tmpdir(), 'guardian-cp-'));
     dirs.push(dir);

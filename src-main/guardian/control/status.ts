@@ -202,6 +202,7 @@ export function buildStatus(s: StatusInput): ControlStatus {
   });
   const blockers = decision ? recoveryBlockers(decision.pulse, s.policy) : ['no pulse yet'];
   const results = decision?.results ?? [];
+  const clean_for_s = state.clean_since_ms === null ? null : round((now - state.clean_since_ms) / 1000, 1);
 
   return {
     mode: s.mode,
@@ -225,6 +226,7 @@ export function buildStatus(s: StatusInput): ControlStatus {
       slippage_cap_bps: s.policy.risk_caps.slippage_max_bps,
     },
     controls,
+    recovery: { blockers: blockers.map((b) => explainBlocker(b, gates)), clean_for_s },
     ...(agentConsensus ? { consensus: agentConsensus } : {}),
     slo,
     broker: {
@@ -244,7 +246,7 @@ export function buildStatus(s: StatusInput): ControlStatus {
       safe: state.safe ? { since: iso(state.safe.since_ms), why: whyOf(state.safe.why) } : null,
       veto: { status: state.veto.status, why: state.veto.why?.text ?? null },
       recovery_blockers: blockers,
-      clean_for_s: state.clean_since_ms === null ? null : round((now - state.clean_since_ms) / 1000, 1),
+      clean_for_s,
       breakers,
       repairs: s.repairs,
       subsystems: { comm: s.last?.scores.comm.score ?? null, signal: s.last?.scores.signal.score ?? null, exec: s.last?.scores.exec.score ?? null },
@@ -252,6 +254,23 @@ export function buildStatus(s: StatusInput): ControlStatus {
       filter: { ...(snap?.filter ?? {}) },
     },
   };
+}
+
+const SUBSYSTEM_WORDS: Record<string, string> = { comm: 'communications', signal: 'signal tier', exec: 'execution' };
+
+/**
+ * A recovery blocker in a trader's words: a gate's own (`market_quality 68`) says what holds it
+ * down, for a gate can sit under the line with nothing failing, on readings it never gets.
+ */
+export function explainBlocker(blocker: string, gates: Partial<Record<GateName, GateDetail>>): string {
+  const id = blocker.split(' ')[0]!;
+  const subsystem = SUBSYSTEM_WORDS[id];
+  if (subsystem) return `${subsystem}${blocker.slice(id.length)}`;
+  const d = gates[id as GateName];
+  if (!d) return blocker;
+  const ids = (xs: readonly { id: string }[]) => xs.length > 3 ? `${xs.slice(0, 3).map((x) => x.id).join(', ')} and ${xs.length - 3} more` : xs.map((x) => x.id).join(', ');
+  const why = [d.failing.length ? `failing ${ids(d.failing)}` : '', d.unknown?.length ? `no reading for ${ids(d.unknown)}` : ''].filter(Boolean).join('; ');
+  return `${blocker.replace('_', ' ')}${why ? ` (${why})` : ''}`;
 }
 
 function safeHeld(router: Router): number {

@@ -9,7 +9,7 @@ import {
   GATE_NAMES, HELD_SIGNALS_PAGE, PATH_PRIORITY, TIMELINE_REPORT_ID,
   type AgentConsensus, type AgentVoteSummary, type BrokerStatus, type ControlCall, type ControlsState, type FaultName,
   type GateDetail, type GateName, type GuardianStatus, type Incident, type IncidentEvent, type Mode, type PathMetrics,
-  type PathName, type Policy, type ReportFile, type ReportFormat, type ReportJson, type RiskSummary, type RunManifest, type TruthReport, type ExecutionView, type SignalTier, type SloBudgets,
+  type PathName, type Policy, type RecoveryStatus, type ReportFile, type ReportFormat, type ReportJson, type RiskSummary, type RunManifest, type TruthReport, type ExecutionView, type SignalTier, type SloBudgets,
   type SloSample, type StatusIncidentEvent, type StreamEvent,
 } from '../../../src-shared/contract';
 import type { Clock } from '../clock';
@@ -48,6 +48,8 @@ export interface ControlPlaneView {
   /** The probes' verdict per path (2-of-3 quorum): a path can be connected and still failing. */
   paths?: Partial<Record<PathName, { healthy: boolean; last_error?: string | null }>>;
   controls?: Partial<ControlsState>;
+  /** A degraded mode's way back to NORMAL: what blocks it, how long it has been clean. */
+  recovery?: RecoveryStatus;
 }
 
 /** The control plane as the console needs it: its view, its pulse, and the controls it carries out. */
@@ -296,6 +298,7 @@ export class GuardianConsole implements ConsoleBackend, Disposable {
     if (view.consensus) status.consensus = view.consensus;
     if (view.slo) status.slo = view.slo;
     if (view.broker) status.broker = view.broker;
+    if (view.recovery) status.recovery = view.recovery;
     if (dp.leadership) status.leadership = dp.leadership; // issue 7: active/standby
     if (this.s.statusExtra) Object.assign(status, this.s.statusExtra()); // issue 7: durability
     return status;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClient, OPEN_INCIDENT_ID } from '../../client';
-import { situation } from './situation';
+import { situation, wayBack } from './situation';
 
 const NOW = Date.parse('2026-11-21T10:00:00Z');
 
@@ -31,6 +31,17 @@ describe('situation: the five-second read', () => {
     expect(s.broken.startsWith('Risk veto armed (correlation 0.78 > 0.75 cap)')).toBe(true);
     expect(s.doing).toContain('Holding new entries under the risk veto');
     expect(s.desk).toContain('new entries are frozen');
+  });
+
+  it('says what a degraded mode waits on to get back to NORMAL, and how soon once clean', async () => {
+    const status = await new FakeClient({ scenario: 'degraded', now: () => NOW }).getStatus();
+    expect(situation(status, null).doing).toContain('Back to NORMAL once every gate holds 85 for 20 s; under it now: market quality 82.1 (failing spread_vs_normal); risk management 78 (failing portfolio_correlation_watch); and 3 more.');
+    // Nothing broken, yet degraded: a gate under the line on readings it never gets.
+    const quiet = { ...status, mode: 'DEGRADED.EXEC' as const, recovery: { blockers: ['market quality 68 (no reading for spread_vs_normal, slippage_typical)'], clean_for_s: null } };
+    expect(wayBack(quiet)).toBe('Back to NORMAL once every gate holds 85 for 20 s; under it now: market quality 68 (no reading for spread_vs_normal, slippage_typical).');
+    expect(wayBack({ ...quiet, recovery: { blockers: [], clean_for_s: 12.4 } })).toMatch(/^Back to NORMAL in about 8 s: every gate clean for 12 s of 20 s\.$/);
+    expect(wayBack({ ...quiet, controls: { ...quiet.controls!, pinned_mode: 'DEGRADED.EXEC' } })).toBe("Stays in DEGRADED.EXEC while an operator's pin holds it.");
+    expect(wayBack({ ...quiet, mode: 'NORMAL' })).toBeNull();
   });
 
   it('waits for a first status', () => {

@@ -58,6 +58,8 @@ export function situation(status: GuardianStatus | null, open: Incident | null):
   } else if (open && open.closed_ts === null) {
     doing.push(`Working incident ${open.id}.`);
   }
+  const back = wayBack(status);
+  if (back) doing.push(back);
   if (!broken.length) doing.push(`Watching every gate each pulse.`);
 
   const entries = entriesState(status.mode, status.controls ?? null);
@@ -65,6 +67,24 @@ export function situation(status: GuardianStatus | null, open: Incident | null):
   const desk = `${entries.why}.${needsYou ? ` Incident ${open.id} is not acknowledged.` : status.mode === 'NORMAL' ? ' No action needed.' : ' No action needed unless you want to override.'}`;
   const tone: Tone = status.mode === 'SAFE_MODE' || status.risk?.veto_armed ? 'fail' : status.mode === 'NORMAL' && !broken.length ? 'ok' : 'watch';
   return { tone, broken: broken.length ? `${broken.join('. ')}.` : 'Nothing is broken.', doing: doing.join(' '), desk };
+}
+
+/**
+ * How a degraded mode gets back to NORMAL, and what it waits on: a gate can sit under the
+ * recovery line with nothing broken (on readings it never gets), and the trader needs to see it.
+ */
+export function wayBack(status: GuardianStatus): string | null {
+  const r = status.recovery;
+  if (status.mode === 'NORMAL' || !r) return null;
+  if (status.controls?.kill_switch_engaged) return 'Stays in SAFE_MODE until an operator releases the kill switch.';
+  if (status.controls?.pinned_mode) return `Stays in ${status.mode} while an operator's pin holds it.`;
+  const { recover_threshold: line, dwell_seconds: dwell } = status.policy;
+  if (r.blockers.length) {
+    const shown = r.blockers.slice(0, 2).join('; ') + (r.blockers.length > 2 ? `; and ${r.blockers.length - 2} more` : '');
+    return `Back to NORMAL once every gate holds ${line} for ${dwell} s; under it now: ${shown}.`;
+  }
+  if (r.clean_for_s !== null) return `Back to NORMAL in about ${fmtDuration(Math.max(0, dwell - r.clean_for_s))}: every gate clean for ${fmtDuration(r.clean_for_s)} of ${dwell} s.`;
+  return null;
 }
 
 function cap(s: string): string {
