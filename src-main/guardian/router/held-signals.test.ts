@@ -4,12 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Envelope, SignalPayload } from '../../../src-shared/protocol';
+import { encodeFramedMessage, PROTOCOL_VERSION, type Envelope, type Header, type SignalPayload } from '../../../src-shared/protocol';
 import { openDatabase, type Db } from '../store';
 import { RouterEvents } from './events';
-import { HeldSignals, RELEASING } from './held-signals';
-import type { Peer } from './peer';
-import { Batch, RouterStore } from './router-store';
+import { HeldSignals, isNewEntry, RELEASING } from './held-signals';
+import { Peer } from './peer';
+import { Batch, bodyOf, RouterStore } from './router-store';
+import { InboundSequence, OutboundQueue } from './streams';
 import { SignalDesk } from './signal-desk';
 
 const dirs: string[] = [];
@@ -27,12 +28,15 @@ function desk() {
   const store = new RouterStore(db);
   let batch = new Batch();
   const sent: string[] = [];
+  const told: string[] = [];
+  const ea = new Peer('ea-1', 'EA', undefined, new InboundSequence(0), new OutboundQueue({ nextSeq: 1, ackedSeq: 0 }, (after, limit) => store.loadFrames('ea-1', after, limit)));
+  ea.greeted = true;
   const held = new HeldSignals({
     store, signals: new SignalDesk('primary'), events: new RouterEvents(), opts: { release_chunk: 5 },
-    eaPeers: () => [{ node_id: 'ea-1' } as Peer],
+    eaPeers: () => [ea],
     open: () => batch,
     queueOutbound: (_b, _peer, _type, payload) => sent.push((payload as SignalPayload).signal_id),
-    tellOrigin: () => undefined,
+    tellOrigin: (_node, reason, ref) => told.push(`${reason} ${ref}`),
     pump: () => undefined,
   });
   /** The group commit: stores the batch filling now, then tells its work it is stored. */
@@ -48,7 +52,17 @@ function desk() {
     held.hold(batch, env, signal, reason, 3600);
   };
   const stillHeld = () => db.prepare("SELECT message_id FROM held_signals WHERE state = 'held'").pluck().all();
-  return { held, sent, commit, arrive, stillHeld };
+  /** Entries stored for the EA and not yet sent to it (it is away). */
+  const queue = (n: number) => {
+    const b = new Batch();
+    for (let seq = 1; seq <= n; seq++) {
+      const header: Header = { version: PROTOCOL_VERSION, timestamp: b.timestamp, message_id: `g.ea-1-${seq}`, message_type: 'SIGNAL', source: 'GUARDIAN', destination: 'EA', stream: 'g', seq };
+      const frame = encodeFramedMessage(header, { signal_id: `s-${seq}`, symbol: 'EURUSD', action: 'BUY', lots: 0.1 });
+      b.outbox.push({ peer: 'ea-1', seq, message_id: header.message_id, message_type: 'SIGNAL', body: bodyOf(frame), origin_stream: 'sig-1', origin_seq: seq });
+    }
+    db.transaction(() => store.writeBatch(b, Date.now()))();
+  };
+  return { held, sent, told, commit, arrive, stillHeld, queue, ea };
 }
 
 const nextTurn = () => new Promise((r) => setImmediate(r));
@@ -68,3 +82,17 @@ describe('a release of held signals', () => {
     expect(stillHeld()).toEqual([]);
   });
 });
+
+describe('a void of the entries queued for an EA', () => {
+  it('tells each service once when two voids run at once (the kill switch, and one at the EA\'s return)', async () => {
+    const { held, told, commit, queue, ea } = desk();
+    queue(3);
+    held.voidQueued(isNewEntry, 'kill switch'); // reads the three, rewrites them in the batch filling
+    held.voidQueued(isNewEntry, 'voided at its return', undefined, { peer: ea, from: 0 }); // reads them too: not stored yet
+    commit();
+    await nextTurn();
+    commit();
+    expect(told).toEqual([1, 2, 3].map((n) => `SIGNAL_EXPIRED sig-1-${String(n).padStart(12, '0')}`));
+  });
+});
+

@@ -51,6 +51,12 @@ export class HeldSignals {
   private releasing: { reason: string | undefined; after: ReleaseCursor } | null = null;
   /** Held signals whose outcome a batch is storing: not to be released or expired again meanwhile. */
   readonly settling = new Set<string>();
+  /**
+   * Queued signals (peer:seq) whose void a batch is storing: a second void running at once (the
+   * kill switch's, and one at the EA's HELLO) still reads them as signals, and would tell their
+   * services SIGNAL_EXPIRED twice.
+   */
+  private readonly voiding = new Set<string>();
 
   constructor(private readonly host: HeldHost) {}
 
@@ -258,6 +264,7 @@ export class HeldSignals {
         }
         const voided: { seq: number; frame: Uint8Array; origin_stream: string | null; origin_seq: number | null }[] = [];
         for (const r of rows) {
+          if (this.voiding.has(`${peer.node_id}:${r.seq}`)) continue;
           const d = decodeMessage(r.body, { hmac: this.host.opts.hmac });
           if (!d.ok || !only(d.envelope.payload as SignalPayload)) continue;
           const header: Header = { ...d.envelope.header, message_type: 'COMMAND' };
@@ -267,9 +274,11 @@ export class HeldSignals {
         const more = rows.length === chunk;
         const b = this.host.open();
         for (const v of voided) {
+          this.voiding.add(`${peer.node_id}:${v.seq}`);
           b.outboxRewrites.push({ peer: peer.node_id, seq: v.seq, message_type: 'COMMAND', body: bodyOf(v.frame) });
         }
         b.after.push((err) => {
+          for (const v of voided) this.voiding.delete(`${peer.node_id}:${v.seq}`);
           if (!err) {
             total += voided.length;
             for (const v of voided) {
