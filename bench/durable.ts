@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { PeerClient } from '../src-main/sim/peer';
-import type { Envelope, SignalPayload } from '../src-shared/protocol';
+import { mt4Time, PeerClient } from '../src-main/sim';
+import type { Envelope, SignalPayload, StatusPayload } from '../src-shared/protocol';
 import { freePort, startGuardianProcess, writeConfig, type GuardianProcess } from '../e2e/support/guardian-process';
 import { until } from '../e2e/support/peers';
 
@@ -68,11 +68,18 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
   const tally = new DeliveryTally();
   // Arrival times by Guardian's seq, until the message is stored and handed over.
   const arrivals = new Map<number, number>();
+  let eaState: 'IDLE' | 'PAUSED' = 'IDLE';
   const ea = new PeerClient({
     role: 'EA', node_id: 'bench-ea', dataDir: join(dir, 'ea'), paths: peerPaths, heartbeat_ms,
     onEcho: (path, rtt_ms) => echoes.push({ path, at_ms: nowMs(), rtt_ms }),
     ...(detail ? { onReceive: (env: Envelope) => void arrivals.set(env.header.seq, nowMs()) } : {}),
     onMessage: (env: Envelope, info) => {
+      if (env.header.message_type === 'COMMAND') {
+        // As an EA does: it holds its own entries while told to, and says so in its STATUS.
+        const command = (env.payload as { command?: string }).command;
+        if (command === 'HOLD_NEW_ENTRIES') eaState = 'PAUSED';
+        else if (command === 'RESUME') eaState = 'IDLE';
+      }
       if (env.header.message_type !== 'SIGNAL') return;
       const p = env.payload as SignalPayload & { sent_ms?: number };
       const id = Number(p.signal_id.slice(4));
@@ -85,6 +92,9 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
     },
   });
   ea.start();
+  // A STATUS a second, as every EA sends: without it the market and risk gates sit under the
+  // recovery line on readings they never get, and a mode the host's load degraded never leaves.
+  const statusTimer = setInterval(() => void ea.send('STATUS', benchEaStatus(eaState)).catch(() => undefined), 1000);
   // The sig's stream starts at seq 1 with the next signal id: seq k carries id idBase + k.
   const idBase = nextId;
   const refused = new Map<number, string>();
@@ -102,6 +112,7 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
     await until(() => ea.stats().active_path !== null && sig.stats().active_path !== null, 10_000, 'both peers greeted');
   } catch (err) {
     // Nothing may outlive a failed start: a Guardian left running would skew every later figure.
+    clearInterval(statusTimer);
     await Promise.all([ea.stop(), sig.stop()]);
     await guardian.stop();
     throw err;
@@ -109,6 +120,7 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
   return {
     guardian, ea, sig, tally, received, refused, echoes, wired, dir,
     async close(keep = false) {
+      clearInterval(statusTimer);
       // Guardian is stopped whatever the peers' stop does: a Guardian left running skews every later figure.
       try {
         await Promise.all([ea.stop(), sig.stop()]);
@@ -119,6 +131,15 @@ async function rig(paths: ('socket' | 'pipe')[], heartbeat_ms = 250, dataPlaneOn
       else rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** An idle EA's STATUS: flat, its terminal connected, a quote a second. */
+function benchEaStatus(ea_state: 'IDLE' | 'PAUSED'): StatusPayload {
+  const status: StatusPayload & Record<string, unknown> = {
+    ea_state, balance: 10_000, equity: 10_000, margin_level: 0, spread_pips: 1, open_positions: 0, server_time: mt4Time(new Date()),
+    portfolio_correlation: 0.3, tick_age_s: 0.5, broker_rtt_ms: 30, broker_connected: 1, quotes: { EURUSD: { bid: 1.0812, ask: 1.0813 } },
+  };
+  return status;
 }
 
 let nextId = 0;

@@ -328,7 +328,7 @@ function slTp(p: { sl: number | null; tp: number | null }): { sl?: number; tp?: 
 }
 
 /** MT4's TimeCurrent() format. */
-function mt4Time(d: Date): string {
+export function mt4Time(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}.${p(d.getUTCMonth() + 1)}.${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }

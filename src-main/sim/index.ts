@@ -2,7 +2,7 @@
 // CLI, demo mode, benchmark and e2e suite drive.
 export { PeerClient, openSimDatabase } from './peer';
 export type { PeerOptions, PeerPaths, PeerStats, PathStatsSnapshot, DeliveryInfo, PeerFaults, SimMigration } from './peer';
-export { SimulatedEa, EaFaults, type SimulatedEaOptions, type StatusResponse } from './ea';
+export { SimulatedEa, EaFaults, mt4Time, type SimulatedEaOptions, type StatusResponse } from './ea';
 export type { LedgerRow, Position } from './ea-store';
 export { SimulatedSignalService, type SignalServiceOptions } from './signal-service';
 export { WireFaults } from './wire-faults';
