@@ -222,7 +222,7 @@ describe('the control plane on a data plane with no peers (ManualClock)', () => 
     const broker = recovery.blockers.find((b) => b.startsWith('broker connectivity'));
     expect(broker).toMatch(/^broker connectivity \d+(\.\d+)? \((failing [a-z_, ]+)?(; )?(no reading for [a-z_, ]+( and \d+ more)?)?\)$/);
     expect(broker).toMatch(/no reading for /);
-    expect(recovery.blockers).toContain('communications 60'); // a subsystem (comm), as the mode manager reads it
+    expect(recovery.blockers.filter((b) => b.startsWith('communications 60'))).toHaveLength(1); // a subsystem (comm), as the mode manager reads it
     expect(recovery.blockers).toContain('signal tier unknown');
   });
 

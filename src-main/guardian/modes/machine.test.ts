@@ -145,6 +145,10 @@ describe('leaving: every gate >= 85 for dwell_seconds without a break', () => {
     expect(mode).toBe('DEGRADED.COMM');
     expect(recoveryBlockers(blind(), DEFAULT_FAILOVER_POLICY)).toEqual(['market_quality unknown', 'risk veto cannot clear: portfolio_correlation unknown']);
   });
+
+  it('names the input that holds a subsystem under the line, which no gate names', () => {
+    expect(recoveryBlockers(pulse({ comm_score: 50 }), DEFAULT_FAILOVER_POLICY)).toEqual(['comm 50 (path health 50)']);
+  });
 });
 
 describe('coexisting degradations', () => {

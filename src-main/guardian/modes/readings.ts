@@ -93,8 +93,11 @@ export function cleanBlockers(pulse: ModePulse, readings: Record<Degradation, Su
   const blockers: string[] = [];
   for (const g of Object.values(pulse.gates)) if (!known(g.score) || g.score < line) blockers.push(`${g.gate} ${show(g.score)}`);
   for (const d of DEGRADATIONS) {
-    const { score } = readings[d];
-    if (!known(score) || score < line) blockers.push(`${d.toLowerCase()} ${show(score)}`);
+    const { score, sources } = readings[d];
+    if (known(score) && score >= line) continue;
+    // Its own input under the line (path health, say), which no gate above names; unless it is its only source.
+    const inputs = sources.length < 2 ? [] : sources.filter((s) => !(s.name in pulse.gates) && (!known(s.score) || s.score < line));
+    blockers.push(`${d.toLowerCase()} ${show(score)}${inputs.length ? ` (${inputs.map((s) => `${s.name} ${show(s.score)}`).join(', ')})` : ''}`);
   }
   if (veto.status !== 'clear' && veto.why) blockers.push(veto.why.text);
   return blockers;
