@@ -36,6 +36,8 @@ export interface BufferStatus {
 export interface Policy {
   recover_threshold: number;
   dwell_seconds: number;
+  /** SAFE_MODE is left by the dwell rule (auto), or only by an operator's exit (operator). */
+  safe_mode_exit?: 'auto' | 'operator';
 }
 
 /**

@@ -212,7 +212,7 @@ export function buildStatus(s: StatusInput): ControlStatus {
     buffer,
     incidents,
     agent_votes,
-    policy: { recover_threshold: s.policy.recover_threshold, dwell_seconds: s.policy.dwell_seconds },
+    policy: { recover_threshold: s.policy.recover_threshold, dwell_seconds: s.policy.dwell_seconds, safe_mode_exit: s.policy.safe_mode.exit },
     ts: new Date(snap?.wall_ms ?? wall).toISOString(),
     pulse_ms: s.pulse_ms,
     gates,

@@ -42,6 +42,7 @@ describe('situation: the five-second read', () => {
     expect(wayBack({ ...quiet, recovery: { blockers: [], clean_for_s: 12.4 } })).toMatch(/^Back to NORMAL in about 8 s: every gate clean for 12 s of 20 s\.$/);
     expect(wayBack({ ...quiet, controls: { ...quiet.controls!, pinned_mode: 'DEGRADED.EXEC' } })).toBe("Stays in DEGRADED.EXEC while an operator's pin holds it.");
     expect(wayBack({ ...quiet, mode: 'NORMAL' })).toBeNull();
+    expect(wayBack({ ...quiet, mode: 'SAFE_MODE', policy: { ...quiet.policy, safe_mode_exit: 'operator' } })).toBe('Stays in SAFE_MODE until an operator takes it out (the policy leaves that to the desk).');
   });
 
   it('waits for a first status', () => {

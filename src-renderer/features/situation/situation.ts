@@ -78,6 +78,7 @@ export function wayBack(status: GuardianStatus): string | null {
   if (status.mode === 'NORMAL' || !r) return null;
   if (status.controls?.kill_switch_engaged) return 'Stays in SAFE_MODE until an operator releases the kill switch.';
   if (status.controls?.pinned_mode) return `Stays in ${status.mode} while an operator's pin holds it.`;
+  if (status.mode === 'SAFE_MODE' && status.policy.safe_mode_exit === 'operator') return 'Stays in SAFE_MODE until an operator takes it out (the policy leaves that to the desk).';
   const { recover_threshold: line, dwell_seconds: dwell } = status.policy;
   if (r.blockers.length) {
     const shown = r.blockers.slice(0, 2).join('; ') + (r.blockers.length > 2 ? `; and ${r.blockers.length - 2} more` : '');
