@@ -231,6 +231,23 @@ function guardianSide(dir: string): string {
   }
 }
 
+/** The mode changes Guardian recorded (its timeline): why a run's figure fell, when it did. */
+function modeChanges(dir: string): string[] {
+  try {
+    const db = new Database(join(dir, 'guardian', 'guardian.db'), { readonly: true });
+    try {
+      return db.prepare("SELECT ts, summary FROM events WHERE type = 'mode_change' ORDER BY id").all().map((r) => {
+        const { ts, summary } = r as { ts: string; summary: string };
+        return `${ts.slice(11, 23)} ${summary}`;
+      });
+    } finally {
+      db.close();
+    }
+  } catch {
+    return [];
+  }
+}
+
 /** User + system CPU milliseconds of a process, from /proc (Linux); NaN elsewhere. */
 function cpuMsOf(pid: number | undefined): number {
   try {
@@ -245,7 +262,7 @@ function cpuMsOf(pid: number | undefined): number {
 const WARMUP_MS = 2000;
 
 /** Sustained throughput: as fast as the windows allow, for duration_ms after a warm-up. */
-export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs_per_s: number; durable_guardian_cpu_us_per_msg: number; durable_peers_cpu_us_per_msg: number; lost: number; duplicated: number; refused: number }> {
+export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs_per_s: number; durable_guardian_cpu_us_per_msg: number; durable_peers_cpu_us_per_msg: number; durable_mode_changes: number; lost: number; duplicated: number; refused: number }> {
   // No per-message detail: the throughput run keeps counts, not an object per signal.
   const r = await rig(['socket'], 250, false, false);
   let keep = false;
@@ -267,6 +284,10 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
     const a = audit(sent, r.tally, r.refused);
     keep = !delivered || a.lost > 0 || a.refused > 0;
     if (a.refused > 0) process.stderr.write(`durable: ${a.refused} signals answered with an ERROR by policy (${[...new Set(r.refused.values())].join(', ')}), not delivered: ${guardianSide(r.dir)}\n`);
+    // A mode that held entries during the window explains a low figure, even when every held
+    // signal was released in the end (nothing refused): say so, with Guardian's why.
+    const changes = modeChanges(r.dir);
+    if (changes.length > 0) process.stderr.write(`durable: the control plane changed the mode during the run (the figure counts what reached the EA within the window):\n${changes.map((c) => `  ${c}\n`).join('')}`);
     if (process.env.BENCH_DEBUG || !delivered) {
       // A stream that does not drain in a minute is a finding in itself: say where each side stood.
       const side = (p: PeerClient) => {
@@ -280,6 +301,7 @@ export async function benchDurable(duration_ms = 10_000): Promise<{ durable_msgs
       // CPU time per message delivered: what the figure costs, whatever else the machine runs.
       durable_guardian_cpu_us_per_msg: Math.round((cpu.guardian_ms * 1000) / deliveredInWindow),
       durable_peers_cpu_us_per_msg: Math.round((cpu.peers_ms * 1000) / deliveredInWindow),
+      durable_mode_changes: changes.length,
       lost: a.lost, duplicated: a.duplicated, refused: a.refused,
     };
   } finally {

@@ -42,7 +42,7 @@ const tally = (r: { lost: number; duplicated: number; refused?: number }) => {
 await step('durable', async () => {
   const r = await benchDurable(10_000);
   tally(r);
-  return { durable_msgs_per_s: r.durable_msgs_per_s, durable_guardian_cpu_us_per_msg: r.durable_guardian_cpu_us_per_msg, durable_peers_cpu_us_per_msg: r.durable_peers_cpu_us_per_msg, durable_lost: r.lost };
+  return { durable_msgs_per_s: r.durable_msgs_per_s, durable_guardian_cpu_us_per_msg: r.durable_guardian_cpu_us_per_msg, durable_peers_cpu_us_per_msg: r.durable_peers_cpu_us_per_msg, durable_mode_changes: r.durable_mode_changes, durable_lost: r.lost };
 });
 await step('baselines', async () => ({ raw_tcp_msgs_per_s: await benchRawTcp(3000), zmq_msgs_per_s: await benchZmq(3000), ...(await benchRawEcho(5000)) }));
 await step('latency', async () => {
