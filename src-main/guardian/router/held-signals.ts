@@ -151,12 +151,11 @@ export class HeldSignals {
       }
       settled.push(r.message_id);
       if (verdict) {
-        const refused = verdict;
         b.heldOutcomes.push({ message_id: r.message_id, state: 'refused' });
         b.after.push((err) => {
           if (err) return;
-          this.host.tellOrigin(r.origin_stream, refused.reason, r.message_id, refused.detail);
-          this.host.events.emit({ type: 'signal_refused', peer: r.origin_stream, signal_id: signal.signal_id, reason: refused.reason, detail: refused.detail, message_id: r.message_id, signal });
+          this.host.tellOrigin(r.origin_stream, verdict.reason, r.message_id, verdict.detail);
+          this.host.events.emit({ type: 'signal_refused', peer: r.origin_stream, signal_id: signal.signal_id, reason: verdict.reason, detail: verdict.detail, message_id: r.message_id, signal });
         });
         continue;
       }
@@ -180,10 +179,11 @@ export class HeldSignals {
 
   /**
    * A held signal at its release: hold_s to leave it held (for the mode's time to live at most), a
-   * refusal, or undefined to send it. The entry policy as it is now applies to every one. The pre-trade gate applies whole to those the
-   * policy held before the gate saw them. One held for want of an EA (NO_ROUTE) or behind a release
-   * passed the gate on arrival: a second whole look would call it a duplicate of itself, so it
-   * meets only the market checks again (its price against the quote now, the lots open now).
+   * refusal, or undefined to send it. The entry policy as it is now applies to every one. The
+   * pre-trade gate applies whole to those the policy held before the gate saw them. One held for
+   * want of an EA (NO_ROUTE) or behind a release passed the gate on arrival: a second whole look
+   * would call it a duplicate of itself, so it meets only the market checks again (its price
+   * against the quote now, the lots open now).
    */
   private releaseVerdict(signal: SignalPayload, r: ReleasableRow): { hold_s: number } | { reason: string; detail: string } | undefined {
     const now = this.host.signals.entryVerdict?.(signal);
