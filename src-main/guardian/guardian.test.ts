@@ -411,6 +411,91 @@ describe('held signals, with the control plane', () => {
     await sig.until(() => expired() === n);
     expect(guardian.status().buffer.held).toBe(0);
   }, 30_000);
+
+  describe('an EA back from away: what was queued for it meets the desk as it is now', () => {
+    const status = (quote: { bid: number; ask: number }) => ({
+      ea_state: 'IDLE', balance: 10_000, equity: 10_000, margin_level: 0, spread_pips: 1, open_positions: 0, server_time: '2026.11.22 10:00:00', quotes: { EURUSD: quote },
+    });
+    const errorsOf = (sig: RawPeer) => sig.got.filter((e) => e.header.message_type === 'ERROR').map((e) => e.payload as { reason: string; ref_message_id: string; detail: string });
+    const ref = (n: number) => `sig-1-${String(n).padStart(12, '0')}`;
+    /** The EA's data messages by seq, each once (a resend of a seq is the same message). */
+    const data = (ea: RawPeer) => [...new Map(ea.got.filter((e) => e.header.seq > 0).map((e) => [e.header.seq, e] as const)).values()].sort((a, b) => a.header.seq - b.header.seq);
+    const away = async (guardian: Guardian, ea: RawPeer) => {
+      ea.sock.destroy();
+      await ea.until(() => guardian.router.peers.get(ea.node_id)!.links.size === 0);
+    };
+    /** What stands in the EA's stream for the signals: each SIGNAL, or the PING a void left. */
+    const orders = (ea: RawPeer) => data(ea).flatMap((e) => {
+      const command = (e.payload as { command?: string }).command;
+      if (e.header.message_type === 'SIGNAL') return [(e.payload as { signal_id: string }).signal_id];
+      return command === 'PING' ? ['PING'] : [];
+    });
+    const queued = (guardian: Guardian, peer = 'ea-1') => guardian.db.prepare("SELECT COUNT(*) FROM outbox WHERE peer = ? AND message_type = 'SIGNAL'").pluck().get(peer) as number;
+
+    it('while new entries are held, the entries queued before the hold are voided, their services told; a CLOSE goes, the stream stays whole', async () => {
+      const guardian = await start();
+      const sig = await open('sig-1', 'SIGNAL');
+      const ea = await open('ea-1', 'EA');
+      await away(guardian, ea);
+      sig.send('SIGNAL', entry(1));
+      sig.send('SIGNAL', { signal_id: 'c-1', symbol: 'EURUSD', action: 'CLOSE', ticket: 1001 });
+      sig.send('SIGNAL', entry(2));
+      await sig.until(() => queued(guardian) === 3); // entries passed when they came: queued for the EA
+      guardian.control!.holdEntries('alice', 'NFP');
+      expect(errorsOf(sig)).toEqual([]); // a hold leaves what is queued alone while the EA is away
+
+      const back = await open('ea-1', 'EA');
+      await sig.until(() => errorsOf(sig).length === 2);
+      expect(errorsOf(sig).map((e) => [e.reason, e.ref_message_id])).toEqual([['SIGNAL_EXPIRED', ref(1)], ['SIGNAL_EXPIRED', ref(3)]]);
+      expect(errorsOf(sig)[0]!.detail).toMatch(/^new entries are held by alice \(NFP\): a new entry queued \d+ s for the EA while it was away, voided at its return$/);
+      await back.until(() => data(back).some((e) => (e.payload as { command?: string }).command === 'HOLD_NEW_ENTRIES'));
+      const seqs = data(back).map((e) => e.header.seq);
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1)); // whole: no gap for the EA to stall on
+      expect(orders(back)).toEqual(['PING', 'c-1', 'PING']);
+      await sig.until(() => guardian.control!.recentEvents().some((e) => /^2 new entries queued for ea-1 voided at its return, not sent: each service told why$/.test(e.text)));
+    });
+
+    it('an entry queued longer than no_route_hold_s is voided at the return; a fresh one goes', async () => {
+      const guardian = await start();
+      const sig = await open('sig-1', 'SIGNAL');
+      const ea = await open('ea-1', 'EA');
+      await away(guardian, ea);
+      sig.send('SIGNAL', entry(1));
+      sig.send('SIGNAL', entry(2));
+      await sig.until(() => queued(guardian) === 2);
+      // The first waited two hours (its stored time, set back: no test waits an hour).
+      guardian.db.prepare("UPDATE outbox SET created_ms = created_ms - 7200000 WHERE peer = 'ea-1' AND seq = (SELECT MIN(seq) FROM outbox WHERE peer = 'ea-1' AND message_type = 'SIGNAL')").run();
+
+      const back = await open('ea-1', 'EA');
+      await sig.until(() => errorsOf(sig).length === 1);
+      expect(errorsOf(sig)[0]).toMatchObject({ reason: 'SIGNAL_EXPIRED', ref_message_id: ref(1) });
+      expect(errorsOf(sig)[0]!.detail).toMatch(/^queued 72\d\d s for the EA while it was away, over no_route_hold_s \d+: voided at its return$/);
+      await back.until(() => orders(back).length === 2);
+      expect(orders(back)).toEqual(['PING', 's-2']);
+    });
+
+    it('an entry the market has left while its EA was away is refused at the return by the pre-trade gate, and kept as a block', async () => {
+      const guardian = await start();
+      const sig = await open('sig-1', 'SIGNAL');
+      const ea1 = await open('ea-1', 'EA');
+      const ea2 = await open('ea-2', 'EA'); // a second terminal, up throughout: its quotes are the market's
+      ea2.send('STATUS', status({ bid: 1.0812, ask: 1.0813 }));
+      await away(guardian, ea1);
+      const limit = { signal_id: 'l-1', symbol: 'EURUSD', action: 'BUY', order_type: 'BUY_LIMIT', lots: 0.1, price: 1.081 };
+      sig.send('SIGNAL', limit); // 0.03% under the ask: it passes, ea-2 takes it, ea-1's copy waits
+      await ea2.until(() => handed(ea2).length === 1);
+      ea2.send('STATUS', status({ bid: 1.1, ask: 1.1001 })); // the market moves 1.7%
+      await sleep(100);
+
+      const back = await open('ea-1', 'EA');
+      await sig.until(() => errorsOf(sig).length === 1);
+      expect(errorsOf(sig)[0]).toMatchObject({ reason: 'PRICE_COLLAR_BLOCK', ref_message_id: ref(1) });
+      expect(errorsOf(sig)[0]!.detail).toMatch(/^BUY_LIMIT price 1\.081 is 1\.7\d*% from the EA's ask 1\.1001 > max_distance_pct 1 \(checked at ea-1's return\)$/);
+      await back.until(() => orders(back).length === 1);
+      expect(orders(back)).toEqual(['PING']);
+      await sig.until(() => (guardian.db.prepare("SELECT COUNT(*) FROM execution_blocks WHERE reason = 'PRICE_COLLAR_BLOCK'").pluck().get() as number) === 1);
+    });
+  });
 });
 
 // The EA's standing order: while Guardian holds new entries, an EA that says it is not holding

@@ -85,10 +85,13 @@ export class EntryDesk implements Disposable {
     };
     // And when an EA greets: whether the entries it has not stored may still go to it.
     signals.entriesRefused = () => (deps.mode() === 'SAFE_MODE' ? this.refusal() : null);
+    // And when an EA comes back: whether the entries queued for it while it was away may go.
+    signals.entriesHeld = () => this.heldWhy();
     this.store.add(toDisposable(() => {
       signals.policy = previous;
       signals.entryVerdict = undefined;
       signals.entriesRefused = undefined;
+      signals.entriesHeld = undefined;
     }));
     this.store.add(deps.router.events.on((e) => this.onRouterEvent(e)));
   }
@@ -121,6 +124,12 @@ export class EntryDesk implements Disposable {
   /** The mode is below DEGRADED.EXEC: it holds no entries itself (the operator may). */
   private modePasses(): boolean {
     return MODE_SEVERITY[this.deps.mode()] < MODE_SEVERITY['DEGRADED.EXEC'];
+  }
+
+  /** Why new entries are held now (the operator's hold first: it outlasts the mode), or null when they pass. */
+  private heldWhy(): string | null {
+    if (this.hold) return `new entries are held by ${this.hold.by} (${this.hold.reason})`;
+    return this.modePasses() ? null : `${this.deps.mode()}: new entries are held`;
   }
 
   /** What a new entry's service reads in SAFE_MODE, at arrival, at release or at its EA's return. */
@@ -160,7 +169,7 @@ export class EntryDesk implements Disposable {
     const n = router.expireHeld('MODE_BLOCK', { why }) + router.expireHeld('NO_ROUTE', { only: isNewEntry, why }) + router.expireHeld(RELEASING, { only: isNewEntry, why });
     this.deps.emit({ type: 'held_signal', text: `${n} held entr${n === 1 ? 'y' : 'ies'} expired: taken before the risk veto`, severity: 'warning', data: { expired_now: n } });
     // And those stored for an EA that is away, not yet sent: voided in its stream.
-    router.voidQueued(isNewEntry, why, (voided) => {
+    router.voidQueuedEntries(why, (voided) => {
       if (voided > 0 && !this.disposed) this.deps.emit({ type: 'held_signal', text: `${voided} new entr${voided === 1 ? 'y' : 'ies'} queued for an EA and not yet sent voided: taken before the risk veto`, severity: 'warning', data: { voided } });
     });
   }
@@ -343,6 +352,9 @@ export class EntryDesk implements Disposable {
       case 'signal_expired':
         this.outcomes.expired++;
         if (this.events.admit('expired', now)) this.deps.emit({ type: 'held_signal', text: `held signal ${e.message_id} expired (${e.reason})`, severity: 'info', data: { message_id: e.message_id, outcome: 'expired', reason: e.reason } });
+        return;
+      case 'queued_voided':
+        this.deps.emit({ type: 'held_signal', text: `${e.voided} new entr${e.voided === 1 ? 'y' : 'ies'} queued for ${e.peer} voided at its return, not sent: each service told why`, severity: 'warning', data: { peer: e.peer, voided: e.voided } });
         return;
       case 'signal_refused':
         if (e.reason === 'MODE_BLOCK' && this.events.admit('refused', now)) this.deps.emit({ type: 'held_signal', text: `signal ${e.signal_id} refused: ${e.detail}`, severity: 'info', data: { signal_id: e.signal_id, outcome: 'refused' } });

@@ -97,7 +97,7 @@ export class ExecutionSafety implements Disposable {
     const verdict = recheckAdmitted(this.limits, signal, this.marketFor(signal.symbol));
     if (verdict.pass) return undefined;
     this.blockTimes.push(this.clock.now_ms());
-    return { reason: verdict.reason, detail: `${verdict.detail} (checked at release)` };
+    return { reason: verdict.reason, detail: verdict.detail }; // the caller says when it was checked
   };
 
   decide(signal: SignalPayload): SignalDecision | undefined {

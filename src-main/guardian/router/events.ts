@@ -12,6 +12,8 @@ export type RouterEvent =
   | { type: 'signal_held'; message_id: string; signal_id: string; reason: string }
   | { type: 'signal_expired'; message_id: string; reason: string }
   | { type: 'signal_refused'; peer: string; signal_id: string; reason: string; detail: string; message_id?: string; signal?: SignalPayload }
+  /** New entries queued for an EA and judged at its return (router.ts greeted), voided in its stream: each service told. */
+  | { type: 'queued_voided'; peer: string; voided: number }
   | { type: 'bad_input'; peer: string | null; path: PathName; reason: string; detail: string }
   | { type: 'security'; peer: string | null; path: PathName; detail: string }
   | { type: 'store_error'; detail: string }

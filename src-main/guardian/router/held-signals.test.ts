@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { encodeFramedMessage, PROTOCOL_VERSION, type Envelope, type Header, type SignalPayload } from '../../../src-shared/protocol';
 import { openDatabase, type Db } from '../store';
 import { RouterEvents } from './events';
-import { HeldSignals, isNewEntry, RELEASING } from './held-signals';
+import { expireEntries, HeldSignals, RELEASING } from './held-signals';
 import { Peer } from './peer';
 import { Batch, bodyOf, RouterStore } from './router-store';
 import { InboundSequence, OutboundQueue } from './streams';
@@ -87,8 +87,8 @@ describe('a void of the entries queued for an EA', () => {
   it('tells each service once when two voids run at once (the kill switch, and one at the EA\'s return)', async () => {
     const { held, told, commit, queue, ea } = desk();
     queue(3);
-    held.voidQueued(isNewEntry, 'kill switch'); // reads the three, rewrites them in the batch filling
-    held.voidQueued(isNewEntry, 'voided at its return', undefined, { peer: ea, from: 0 }); // reads them too: not stored yet
+    held.voidQueued(expireEntries('kill switch')); // reads the three, rewrites them in the batch filling
+    held.voidQueued(expireEntries('voided at its return'), undefined, { peer: ea, from: 0 }); // reads them too: not stored yet
     commit();
     await nextTurn();
     commit();

@@ -8,7 +8,9 @@ import {
 } from '../../../src-shared/protocol';
 import type { RouterEvents } from './events';
 import type { Peer } from './peer';
-import { bodyOf, RELEASE_FROM_START, type Batch, type DueHeldRow, type ReleasableRow, type ReleaseCursor, type RouterStore } from './router-store';
+import {
+  bodyOf, RELEASE_FROM_START, type Batch, type DueHeldRow, type QueuedSignalRow, type ReleasableRow, type ReleaseCursor, type RouterStore,
+} from './router-store';
 import type { SignalDesk } from './signal-desk';
 
 /** Queued signals a void reads, decodes and rewrites per batch. */
@@ -27,6 +29,17 @@ export const RELEASING = 'RELEASING';
 
 /** A new entry: what SAFE_MODE refuses and a void takes back. CLOSE and MODIFY are always managed. */
 export const isNewEntry = (s: SignalPayload): boolean => s.action === 'BUY' || s.action === 'SELL';
+
+/** Why a queued signal is voided: the reason code its service reads, and the words. */
+export interface QueuedVerdict {
+  reason: string;
+  why: string;
+}
+/** A queued signal judged: a verdict voids it, null leaves it to be sent. */
+export type QueuedJudge = (signal: SignalPayload, queued: QueuedSignalRow) => QueuedVerdict | null;
+
+/** Every new entry queued is voided, its service told SIGNAL_EXPIRED with `why`: the kill switch's void. */
+export const expireEntries = (why: string): QueuedJudge => (signal) => (isNewEntry(signal) ? { reason: 'SIGNAL_EXPIRED', why } : null);
 
 /** What the held desk works with: the router's store, policy and batch, no back-reference to it. */
 export interface HeldHost {
@@ -189,7 +202,10 @@ export class HeldSignals {
     const now = this.host.signals.entryVerdict?.(signal);
     if (now?.action === 'hold') return { hold_s: now.ttl_s };
     if (now?.action === 'refuse') return { reason: now.reason, detail: `${now.detail} (checked at release)` };
-    if (r.reason === 'NO_ROUTE' || r.reason === RELEASING) return this.host.signals.admittedCheck?.(signal, r.origin_stream);
+    if (r.reason === 'NO_ROUTE' || r.reason === RELEASING) {
+      const refusal = this.host.signals.admittedCheck?.(signal, r.origin_stream);
+      return refusal && { reason: refusal.reason, detail: `${refusal.detail} (checked at release)` };
+    }
     return this.host.signals.releaseCheck?.(signal, r.origin_stream);
   }
 
@@ -228,18 +244,19 @@ export class HeldSignals {
 
   /**
    * Signals stored for an EA and not yet sent to it (it is away, or its window is full), that
-   * `only` picks: each becomes a COMMAND PING under the same seq, so the EA never acts on it and
-   * its stream stays whole; its service is told SIGNAL_EXPIRED with `why`. One already written to
-   * the EA may have reached it: that one stays as it is. VOID_CHUNK rows a batch, the next once
-   * the last is stored (an EA away during a full-rate stream can have hundreds of thousands);
-   * nothing unsent leaves meanwhile. `done` is told how many were voided.
+   * `judge` finds against: each becomes a COMMAND PING under the same seq, so the EA never acts on
+   * it and its stream stays whole; its service is told the judge's reason and why (SIGNAL_EXPIRED,
+   * or a pre-trade refusal). One already written to the EA may have reached it: that one stays as
+   * it is. VOID_CHUNK rows a batch, the next once the last is stored (an EA away during a
+   * full-rate stream can have hundreds of thousands); nothing unsent leaves meanwhile. `done` is
+   * told how many were voided.
    *
    * An EA not greeted since this Guardian started is left for its return (`at`: its HELLO): an
    * earlier process may have written to it anything past its ACK, and voiding what it received
    * would tell a service "expired" of an order the EA acts on. Its HELLO says what it stored;
-   * `from` is then that, and every entry after it is voided before anything is resent.
+   * `from` is then that, and every entry after it is judged before anything is resent.
    */
-  voidQueued(only: (signal: SignalPayload) => boolean, why: string, done?: (voided: number) => void, at?: { peer: Peer; from: number }): void {
+  voidQueued(judge: QueuedJudge, done?: (voided: number) => void, at?: { peer: Peer; from: number }): void {
     const peers = at ? [at.peer] : this.host.eaPeers().filter((p) => !p.legacy && p.greeted);
     const chunk = Math.min(this.host.opts.release_chunk ?? VOID_CHUNK, VOID_CHUNK);
     let total = 0;
@@ -256,20 +273,23 @@ export class HeldSignals {
         if (--running === 0) done?.(total);
       };
       const step = (after: number) => {
-        let rows: ReturnType<RouterStore['signalsAfter']> = [];
+        let rows: QueuedSignalRow[] = [];
         try {
           rows = this.host.store.signalsAfter(peer.node_id, after, chunk);
         } catch {
           // the store is closing: what is left stays as it is
         }
-        const voided: { seq: number; frame: Uint8Array; origin_stream: string | null; origin_seq: number | null }[] = [];
+        const voided: { seq: number; frame: Uint8Array; row: QueuedSignalRow; signal: SignalPayload; verdict: QueuedVerdict }[] = [];
         for (const r of rows) {
           if (this.voiding.has(`${peer.node_id}:${r.seq}`)) continue;
           const d = decodeMessage(r.body, { hmac: this.host.opts.hmac });
-          if (!d.ok || !only(d.envelope.payload as SignalPayload)) continue;
+          if (!d.ok) continue;
+          const signal = d.envelope.payload as SignalPayload;
+          const verdict = judge(signal, r);
+          if (!verdict) continue;
           const header: Header = { ...d.envelope.header, message_type: 'COMMAND' };
-          const frame = encodeFramedMessage(header, { command: 'PING', reason: `voided: ${why}`.slice(0, 500) }, { hmac: this.host.opts.hmac });
-          voided.push({ seq: r.seq, frame, origin_stream: r.origin_stream, origin_seq: r.origin_seq });
+          const frame = encodeFramedMessage(header, { command: 'PING', reason: `voided: ${verdict.why}`.slice(0, 500) }, { hmac: this.host.opts.hmac });
+          voided.push({ seq: r.seq, frame, row: r, signal, verdict });
         }
         const more = rows.length === chunk;
         const b = this.host.open();
@@ -283,10 +303,7 @@ export class HeldSignals {
             total += voided.length;
             for (const v of voided) {
               o.replace(v.seq, v.frame);
-              if (v.origin_stream === null || v.origin_seq === null) continue;
-              const ref = messageId(v.origin_stream, v.origin_seq);
-              this.host.tellOrigin(v.origin_stream, 'SIGNAL_EXPIRED', ref, why);
-              this.host.events.emit({ type: 'signal_expired', message_id: ref, reason: 'VOIDED' });
+              this.tellVoided(v.row, v.signal, v.verdict);
             }
           }
           if (more && !err) setImmediate(() => step(rows[rows.length - 1]!.seq));
@@ -295,6 +312,15 @@ export class HeldSignals {
       };
       step(from);
     }
+  }
+
+  /** A voided signal's service told, and the outcome on the router's events (a refusal is kept as a block). */
+  private tellVoided(r: QueuedSignalRow, signal: SignalPayload, v: QueuedVerdict): void {
+    if (r.origin_stream === null || r.origin_seq === null) return;
+    const ref = messageId(r.origin_stream, r.origin_seq);
+    this.host.tellOrigin(r.origin_stream, v.reason, ref, v.why);
+    if (v.reason === 'SIGNAL_EXPIRED') this.host.events.emit({ type: 'signal_expired', message_id: ref, reason: 'VOIDED' });
+    else this.host.events.emit({ type: 'signal_refused', peer: r.origin_stream, signal_id: signal.signal_id, reason: v.reason, detail: v.why, message_id: ref, signal });
   }
 
   private settle(b: Batch, ids: string[]): void {

@@ -19,6 +19,14 @@ export interface OutboxRow {
   origin_stream: string | null;
   origin_seq: number | null;
 }
+/** A signal stored for an EA, as a void reads it: `created_ms` (wall clock) says how long it has waited. */
+export interface QueuedSignalRow {
+  seq: number;
+  body: Buffer;
+  origin_stream: string | null;
+  origin_seq: number | null;
+  created_ms: number;
+}
 export interface InboxRow {
   stream: string;
   seq: number;
@@ -120,7 +128,7 @@ export class RouterStore {
         (r, out, now_ms) => void out.push(r.peer, r.seq, r.message_id, r.message_type, r.body, r.origin_stream, r.origin_seq, now_ms)),
       insInbox: db.prepare('INSERT OR IGNORE INTO inbox (stream, seq, message_id, message_type, payload, path, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       frames: db.prepare('SELECT seq, body FROM outbox WHERE peer = ? AND seq > ? ORDER BY seq LIMIT ?'),
-      signalsAfter: db.prepare("SELECT seq, body, origin_stream, origin_seq FROM outbox WHERE peer = ? AND seq > ? AND message_type = 'SIGNAL' ORDER BY seq LIMIT ?"),
+      signalsAfter: db.prepare("SELECT seq, body, origin_stream, origin_seq, created_ms FROM outbox WHERE peer = ? AND seq > ? AND message_type = 'SIGNAL' ORDER BY seq LIMIT ?"),
       rewriteOutbox: db.prepare('UPDATE outbox SET message_type = ?, body = ? WHERE peer = ? AND seq = ?'),
       pruneOutbox: db.prepare('DELETE FROM outbox WHERE peer = ? AND seq <= ? AND created_ms < ?'),
       pruneInbox: db.prepare('DELETE FROM inbox WHERE received_ms < ?'),
@@ -162,8 +170,8 @@ export class RouterStore {
     return (this.q.streamOut.get(peer) as { next_seq: number; acked_seq: number } | undefined) ?? { next_seq: 1, acked_seq: 0 };
   }
   /** The SIGNALs stored for a peer after `afterSeq`, at most `limit`, with their bodies and origins. */
-  signalsAfter(peer: string, afterSeq: number, limit: number): { seq: number; body: Buffer; origin_stream: string | null; origin_seq: number | null }[] {
-    return this.q.signalsAfter.all(peer, afterSeq, limit) as { seq: number; body: Buffer; origin_stream: string | null; origin_seq: number | null }[];
+  signalsAfter(peer: string, afterSeq: number, limit: number): QueuedSignalRow[] {
+    return this.q.signalsAfter.all(peer, afterSeq, limit) as QueuedSignalRow[];
   }
   loadFrames(peer: string, afterSeq: number, limit: number): OutboundFrame[] {
     const rows = this.q.frames.all(peer, afterSeq, limit) as { seq: number; body: Buffer }[];

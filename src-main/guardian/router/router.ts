@@ -12,7 +12,7 @@ import type { Clock } from '../clock';
 import type { PathLink } from './link';
 import { Peer } from './peer';
 import { Batch, bodyOf, RouterStore } from './router-store';
-import { HeldSignals, isNewEntry, RELEASING } from './held-signals';
+import { expireEntries, HeldSignals, isNewEntry, RELEASING, type QueuedJudge } from './held-signals';
 import { InboundSequence, OutboundQueue } from './streams';
 import type { StreamLink } from './stream-link';
 import { RouterEvents, type RouterEvent } from './events';
@@ -149,19 +149,55 @@ export class Router {
   }
 
   /**
-   * A peer said where it stands (HELLO, or the spool's heartbeat). An EA back while new entries
-   * are refused (SAFE_MODE) has the entries queued for it that it did not store voided before
-   * anything is resent: it never acts on them, and their services are told (held-signals.ts).
+   * A peer said where it stands (HELLO, or the spool's heartbeat). What waits for an EA past what it
+   * stored is judged before anything is resent (held-signals.ts voids what is found against):
+   * - while new entries are refused (SAFE_MODE), every new entry: it never acts on them;
+   * - back from away (no other link of its was up), as a signal held for want of an EA is at its
+   *   release (`atReturn`): the entries queued for it went into its stream when they passed, and
+   *   whatever held or moved since must not be skipped because they were already queued.
    */
   private greeted(peer: Peer, link: PathLink): void {
     peer.greeted = true;
-    const refused = peer.role === 'EA' && !peer.legacy ? this.signals.entriesRefused?.() : null;
-    if (!refused) return;
+    if (peer.role !== 'EA' || peer.legacy) return;
     // What was written on another link still up may yet arrive there: only what was never written goes.
     const o = peer.outbound;
     const otherUp = [...peer.links.values()].some((l) => l !== link && !l.closed);
     const from = otherUp ? Math.max(o.acked, o.sent) : o.acked;
-    this.held.voidQueued(isNewEntry, `${refused}: a new entry the EA had not received, voided at its return`, undefined, { peer, from });
+    const refused = this.signals.entriesRefused?.();
+    if (refused) {
+      this.held.voidQueued(expireEntries(`${refused}: a new entry the EA had not received, voided at its return`), this.toldVoided(peer), { peer, from });
+      return;
+    }
+    if (!otherUp && o.next > from + 1) this.held.voidQueued(this.atReturn(peer), this.toldVoided(peer), { peer, from });
+  }
+
+  /** How many a void at an EA's return took back, for the operator's timeline (none: nothing said). */
+  private toldVoided(peer: Peer): (voided: number) => void {
+    return (voided) => {
+      if (voided > 0) this.events.emit({ type: 'queued_voided', peer: peer.node_id, voided });
+    };
+  }
+
+  /**
+   * A new entry queued for an EA that was away, at its return: voided while new entries are held
+   * (a held one would have expired by its time to live; this one cannot be held in its stream's
+   * place), past no_route_hold_s (what one held for want of an EA may wait), or when the market
+   * checks refuse it now (its price against the quote now, the lots open now). Otherwise it goes.
+   */
+  private atReturn(peer: Peer): QueuedJudge {
+    const held = this.signals.entriesHeld?.() ?? null;
+    const now = Date.now();
+    const maxWait_ms = this.opts.no_route_hold_s * 1000;
+    return (signal, queued) => {
+      if (!isNewEntry(signal)) return null; // CLOSE and MODIFY are always managed
+      const waited_s = Math.max(0, Math.round((now - queued.created_ms) / 1000));
+      if (held) return { reason: 'SIGNAL_EXPIRED', why: `${held}: a new entry queued ${waited_s} s for the EA while it was away, voided at its return` };
+      if (now - queued.created_ms > maxWait_ms) {
+        return { reason: 'SIGNAL_EXPIRED', why: `queued ${waited_s} s for the EA while it was away, over no_route_hold_s ${this.opts.no_route_hold_s}: voided at its return` };
+      }
+      const refusal = queued.origin_stream === null ? undefined : this.signals.admittedCheck?.(signal, queued.origin_stream);
+      return refusal ? { reason: refusal.reason, why: `${refusal.detail} (checked at ${peer.node_id}'s return)` } : null;
+    };
   }
 
   /** Attaches a greeted link (stream or spool) to its peer, replacing an older one on that path. */
@@ -299,9 +335,9 @@ export class Router {
     return this.held.expireHeld(reason, opts);
   }
 
-  /** Queued new entries not yet sent to an EA, voided in its stream (held-signals.ts). */
-  voidQueued(only: (signal: SignalPayload) => boolean, why: string, done?: (voided: number) => void): void {
-    this.held.voidQueued(only, why, done);
+  /** Queued new entries not yet sent to an EA, voided in their stream, their services told SIGNAL_EXPIRED with `why` (held-signals.ts). */
+  voidQueuedEntries(why: string, done?: (voided: number) => void): void {
+    this.held.voidQueued(expireEntries(why), done);
   }
 
   /** Sends ERROR to a signal's origin, on its best link, if it is connected. */

@@ -28,7 +28,10 @@ export type EntryVerdict = (signal: SignalPayload) => { action: 'refuse'; reason
 export class SignalDesk {
   policy: SignalPolicy | undefined;
   releaseCheck: ReleaseCheck | undefined;
-  /** A signal the whole policy admitted on arrival, held for want of an EA: what the market says of it now. */
+  /**
+   * A signal the whole policy admitted on arrival, held for want of an EA or queued for one that was
+   * away: what the market says of it now. The detail does not say when; the caller does.
+   */
   admittedCheck: ReleaseCheck | undefined;
   entryVerdict: EntryVerdict | undefined;
   /**
@@ -36,6 +39,11 @@ export class SignalDesk {
    * entries queued for it and not stored by it are voided before anything is resent.
    */
   entriesRefused: (() => string | null) | undefined;
+  /**
+   * Why new entries are held now (the mode, or the operator), or null: asked when an EA comes
+   * back, so that the entries queued for it while it was away do not go out past the hold.
+   */
+  entriesHeld: (() => string | null) | undefined;
   constructor(public activeTier: SignalTier) {}
 
   decide(signal: SignalPayload, from: Peer): SignalDecision {
