@@ -418,7 +418,7 @@ export async function benchHold(duration_ms = 40_000): Promise<{ hold_intake_msg
     }, 1000) : undefined;
     const settled = await until(() => r.tally.delivered + r.refused.size >= sent.length, 120_000, 'every signal delivered or expired').then(() => true, () => false);
     const a = audit(sent, r.tally, r.refused);
-    keep = !settled || a.lost > 0;
+    keep = !settled || a.lost > 0 || !!process.env.BENCH_KEEP;
     if (!settled) process.stderr.write(`hold: NOT settled two minutes after the window: ${guardianSide(r.dir)}\n`);
     clearInterval(releaseTimer);
     if (process.env.BENCH_DEBUG) process.stderr.write(`hold: resume -> every signal settled in ${Math.round(performance.now() - resumed_ms)} ms\n`);

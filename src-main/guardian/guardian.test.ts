@@ -50,6 +50,26 @@ describe('Guardian data plane (raw protocol client)', () => {
     expect(guardian.status().peers.find((p) => p.node_id === 'ea-1')?.unacked).toBe(0);
   });
 
+  it('a stall of its own does not make Guardian call a peer silent whose heartbeat waits unread', async () => {
+    const guardian = await start();
+    const ea = await RawPeer.open(guardian.listening.socket!, 'ea-1', 'EA');
+    peers.push(ea);
+    ea.hello();
+    await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    await sleep(50);
+    expect(guardian.router.peers.get('ea-1')!.activePath).toBe('socket');
+    const switches: (string | null)[] = [];
+    guardian.router.events.on((e) => {
+      if (e.type === 'path_switch') switches.push(e.to);
+    });
+    ea.send('HEARTBEAT', { ping_id: 'p-1', t0: 0 }); // in the socket, not yet read by Guardian
+    const until = performance.now() + 1_000; // Guardian's loop held longer than 3 heartbeats (750 ms)
+    while (performance.now() < until) { /* a long commit, say */ }
+    await sleep(300); // the overdue tick, then the next
+    expect(switches).toEqual([]);
+    expect(guardian.router.peers.get('ea-1')!.activePath).toBe('socket');
+  });
+
   it('drops a duplicate and a gap, re-acknowledging the last in-order seq (go-back-N)', async () => {
     const guardian = await start();
     const ea = await RawPeer.open(guardian.listening.socket!, 'ea-1', 'EA');

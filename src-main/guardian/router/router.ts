@@ -51,6 +51,8 @@ export class Router {
   private batchQueued = false;
   private legacySeq = 0;
   storeFailures = 0;
+  private tickDue: ReturnType<typeof setImmediate> | null = null;
+  private disposed = false;
 
   constructor(
     db: Db,
@@ -594,8 +596,22 @@ export class Router {
     this.events.emit({ type: 'security', peer: peerId ?? null, path: link.path, detail });
   }
 
-  /** Every heartbeat interval: pings, silence, path choice, resend timeouts. */
+  /**
+   * Every heartbeat interval: pings, silence, path choice, resend timeouts, judged once this turn
+   * of the event loop has read what arrived. A timer comes due before the sockets are read: after
+   * Guardian's own loop stalled (a long commit, a release), the tick ran first and found every
+   * peer silent, with their heartbeats waiting unread, then failed over and called for a repair
+   * of a path nothing was wrong with. setImmediate runs after the turn's reads.
+   */
   tick(): void {
+    if (this.tickDue) return;
+    this.tickDue = setImmediate(() => {
+      this.tickDue = null;
+      if (!this.disposed) this.tickNow();
+    });
+  }
+
+  private tickNow(): void {
     const now = this.now_ms();
     const wall = this.clock.wall_ms();
     for (const peer of this.peers.values()) {
@@ -719,6 +735,8 @@ export class Router {
   }
 
   dispose(): void {
+    this.disposed = true;
+    if (this.tickDue) clearImmediate(this.tickDue);
     for (const peer of this.peers.values()) for (const l of peer.links.values()) l.close('Guardian stopping');
   }
 }

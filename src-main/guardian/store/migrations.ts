@@ -207,4 +207,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE peers ADD COLUMN forced_until_ms INTEGER;
     `,
   },
+  {
+    version: 9,
+    name: 'held signals: the open ones by the time they were held, for a release',
+    sql: `
+      -- A release reads the open held signals oldest first, a chunk at a time. Through the index of
+      -- every row by time (held_signals_held_ms) it stepped over each settled one, with a lookup
+      -- into the table for its state: after a long hold at full rate (1.9 million rows, most of
+      -- them expired) 0.6 s a chunk, which stalled the loop, failed event_loop_stalled and held the
+      -- mode in DEGRADED.EXEC until every held signal had expired. Only the open ones are here.
+      CREATE INDEX held_signals_open_held_ms ON held_signals (held_ms) WHERE state = 'held';
+    `,
+  },
 ];

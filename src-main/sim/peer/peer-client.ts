@@ -132,7 +132,10 @@ export class PeerClient {
     this.createSessions();
     for (const s of this.sessions.values()) s.start();
     const tick_ms = Math.max(10, Math.min(50, Math.floor(this.opts.heartbeat_ms / 4)));
-    this.tickTimer = setInterval(() => this.tick(), tick_ms);
+    // Judged after the turn's reads, as Guardian's router does: after a stall of this process, a
+    // timer comes due before the sockets are read, and Guardian would seem silent with its
+    // heartbeats waiting unread.
+    this.tickTimer = setInterval(() => setImmediate(() => this.tick()), tick_ms);
   }
 
   /** Closes the paths, stores what is queued, closes the store. Unacknowledged messages stay for next time. */
