@@ -149,6 +149,15 @@ describe('the control plane on a data plane with no peers (ManualClock)', () => 
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
+  /** A data dir of its own, removed after the test. */
+  function freshDir(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'guardian-cp-'));
+    dirs.push(dir);
+    return dir;
+  }
+  /** The tests' morning: 09:00 UTC on a Tuesday, a second into the process. */
+  const nineAm = (): ManualClock => new ManualClock({ now_ms: 1000, wall_ms: Date.UTC(2026, 0, 6, 9) });
+
   function start(dir: string, clock: ManualClock): ControlPlane {
     const db = openDatabase(join(dir, 'g.db'));
     const commit = new GroupCommit(db);
@@ -164,9 +173,8 @@ describe('the control plane on a data plane with no peers (ManualClock)', () => 
   }
 
   it('keeps the mode, the breakers and the signal tier across a restart, and samples constraint runs', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'guardian-cp-'));
-    dirs.push(dir);
-    const clock = new ManualClock({ now_ms: 1000, wall_ms: Date.UTC(2026, 0, 6, 9) });
+    const dir = freshDir();
+    const clock = nineAm();
     const cp = start(dir, clock);
     cp.pulseNow();
     // No EA: the bridge cannot be seen, and a gate that sees nothing degrades (never reads healthy).
@@ -210,9 +218,8 @@ describe('the control plane on a data plane with no peers (ManualClock)', () => 
   });
 
   it('says what keeps a degraded mode from its way back, in words, and how long it has been clean', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'guardian-cp-'));
-    dirs.push(dir);
-    const clock = new ManualClock({ now_ms: 1000, wall_ms: Date.UTC(2026, 0, 6, 9) });
+    const dir = freshDir();
+    const clock = nineAm();
     const cp = start(dir, clock);
     cp.pulseNow();
     expect(cp.mode).toBe('DEGRADED.COMM');
@@ -227,9 +234,8 @@ describe('the control plane on a data plane with no peers (ManualClock)', () => 
   });
 
   it('shows "drain buffer first" while it holds entries, and no burn rate while nothing can be judged', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'guardian-cp-'));
-    dirs.push(dir);
-    const clock = new ManualClock({ now_ms: 1000, wall_ms: Date.UTC(2026, 0, 6, 9) });
+    const dir = freshDir();
+    const clock = nineAm();
     const cp = start(dir, clock);
     cp.pulseNow();
     expect(cp.controlStatus().controls?.drain_buffer_first).toBe(false);
@@ -248,8 +254,7 @@ describe('the control plane on a data plane with no peers (ManualClock)', () => 
   });
 
   it("keeps the operator's hold of new entries across a restart, and its release too", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'guardian-cp-'));
-    dirs.push(dir);
+    const dir = freshDir();
     const restart = (): ControlPlane => {
       const o = open.pop()!;
       o.cp.dispose();
@@ -258,7 +263,7 @@ describe('the control plane on a data plane with no peers (ManualClock)', () => 
       o.db.close();
       return start(dir, new ManualClock({ now_ms: 50, wall_ms: Date.UTC(2026, 0, 6, 9, 5) }));
     };
-    const cp = start(dir, new ManualClock({ now_ms: 1000, wall_ms: Date.UTC(2026, 0, 6, 9) }));
+    const cp = start(dir, nineAm());
     cp.holdEntries('alice', 'NFP at 13:30');
     let again = restart();
     expect(again.controlStatus().controls).toMatchObject({ entries_held: true, drain_buffer_first: false });
@@ -293,8 +298,7 @@ describe('the control plane on a data plane with no peers (ManualClock)', () => 
   });
 
   it('reloads its configuration, refusing a bad file and keeping the one in force', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'guardian-cp-'));
-    dirs.push(dir);
+    const dir = freshDir();
     const cp = start(dir, new ManualClock());
     writeFileSync(join(dir, 'policy.yaml'), 'version: 1\ndwell_seconds: 1\nenter: { comm_bellow: 70 }\n');
     const r = cp.reloadConfig();
