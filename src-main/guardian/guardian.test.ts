@@ -28,6 +28,14 @@ describe('Guardian data plane (raw protocol client)', () => {
     g = await createGuardian(configForTests(), { dataDir: dir });
     return g;
   }
+  /** An EA connected on the socket and greeted (HELLO_ACK come), closed after the test. */
+  async function greetEa(guardian: Guardian): Promise<RawPeer> {
+    const ea = await RawPeer.open(guardian.listening.socket!, 'ea-1', 'EA');
+    peers.push(ea);
+    ea.hello();
+    await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    return ea;
+  }
 
   it('answers HELLO with HELLO_ACK, routes a signal to the EA, and acknowledges both hops', async () => {
     const guardian = await start();
@@ -52,10 +60,7 @@ describe('Guardian data plane (raw protocol client)', () => {
 
   it('a stall of its own does not make Guardian call a peer silent whose heartbeat waits unread', async () => {
     const guardian = await start();
-    const ea = await RawPeer.open(guardian.listening.socket!, 'ea-1', 'EA');
-    peers.push(ea);
-    ea.hello();
-    await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    const ea = await greetEa(guardian);
     await sleep(50);
     expect(guardian.router.peers.get('ea-1')!.activePath).toBe('socket');
     const switches: (string | null)[] = [];
@@ -72,10 +77,7 @@ describe('Guardian data plane (raw protocol client)', () => {
 
   it('drops a duplicate and a gap, re-acknowledging the last in-order seq (go-back-N)', async () => {
     const guardian = await start();
-    const ea = await RawPeer.open(guardian.listening.socket!, 'ea-1', 'EA');
-    peers.push(ea);
-    ea.hello();
-    await ea.waitFor((e) => e.header.message_type === 'HELLO_ACK');
+    const ea = await greetEa(guardian);
     const status = { ea_state: 'IDLE', balance: 1, equity: 1, margin_level: 100, spread_pips: 1, open_positions: 0, server_time: '2026.11.22 10:00:00' };
     ea.send('STATUS', status, 1);
     ea.send('STATUS', status, 1); // duplicate
