@@ -214,18 +214,25 @@ const pct = (xs: number[], p: number) => {
 };
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
+/** Reads a rig's Guardian database (read-only, beside the running Guardian), closed after. */
+function readGuardianDb<T>(dir: string, read: (db: Database.Database) => T): T {
+  const db = new Database(join(dir, 'guardian', 'guardian.db'), { readonly: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
 /** Guardian's own view of each peer, from the status file it rewrites every second. */
 function guardianSide(dir: string): string {
   try {
     const st = JSON.parse(readFileSync(join(dir, 'guardian', 'status.json'), 'utf8')) as { mode?: string; active_tier?: string; buffer?: unknown; peers?: { node_id: string; active_path: string | null }[] };
-    const db = new Database(join(dir, 'guardian', 'guardian.db'), { readonly: true });
-    try {
+    return readGuardianDb(dir, (db) => {
       const held = db.prepare('SELECT state, reason, COUNT(*) AS n FROM held_signals GROUP BY state, reason').all();
       const shadow = db.prepare("SELECT COUNT(*) FROM inbox WHERE path = 'shadow'").pluck().get();
       return `mode ${st.mode}, tier ${st.active_tier}, buffer ${JSON.stringify(st.buffer)}; ${(st.peers ?? []).map((p) => `${p.node_id}@${p.active_path}`).join(' ')}; held ${JSON.stringify(held)}; shadowed ${shadow}`;
-    } finally {
-      db.close();
-    }
+    });
   } catch (err) {
     return `status.json unreadable: ${(err as Error).message}`;
   }
@@ -234,15 +241,10 @@ function guardianSide(dir: string): string {
 /** The mode changes Guardian recorded (its timeline): why a run's figure fell, when it did. */
 function modeChanges(dir: string): string[] {
   try {
-    const db = new Database(join(dir, 'guardian', 'guardian.db'), { readonly: true });
-    try {
-      return db.prepare("SELECT ts, summary FROM events WHERE type = 'mode_change' ORDER BY id").all().map((r) => {
-        const { ts, summary } = r as { ts: string; summary: string };
-        return `${ts.slice(11, 23)} ${summary}`;
-      });
-    } finally {
-      db.close();
-    }
+    return readGuardianDb(dir, (db) => db.prepare("SELECT ts, summary FROM events WHERE type = 'mode_change' ORDER BY id").all().map((r) => {
+      const { ts, summary } = r as { ts: string; summary: string };
+      return `${ts.slice(11, 23)} ${summary}`;
+    }));
   } catch {
     return [];
   }
